@@ -1,0 +1,182 @@
+"""``evaluate(profile, as_of)``: the entitlement list of one enterprise on one date."""
+
+from collections.abc import Mapping
+from datetime import date
+from decimal import ROUND_HALF_UP, Decimal
+from typing import Any
+
+from matcher.eligibility.results import (
+    CriterionResult,
+    DerivedFacts,
+    EnterpriseRef,
+    Entitlement,
+    EntitlementList,
+    HowToApply,
+    MissingFact,
+    Outcome,
+    SourceRef,
+    Status,
+)
+from matcher.policies.catalog import Catalog, default_catalog
+from matcher.policies.claims import parse_claim
+from matcher.policies.compile import CompiledPolicy
+from matcher.profiles.derived import Derivation, underlying_missing
+from matcher.profiles.facts import enterprise_facts
+from matcher.profiles.model import EnterpriseProfile
+from matcher.rules import Expression, Schema
+from matcher.rules.ast import Value
+from matcher.rules.timing import date_satisfied
+
+FEN = Decimal("0.01")
+_OUTCOMES = {True: Outcome.PASS, False: Outcome.FAIL, None: Outcome.UNKNOWN}
+
+
+def _missing(
+    expression: Expression, facts: Mapping[str, Value], schema: Schema, derivation: Derivation
+) -> list[MissingFact]:
+    missing = []
+    for path in expression.fields:
+        if facts.get(path) is not None:
+            continue
+        for cause in underlying_missing(derivation, path) or (path,):
+            spec = schema.get(cause)
+            missing.append(MissingFact(cause, spec.label if spec else cause))
+    return missing
+
+
+def _money(value: Value) -> Decimal | None:
+    if value is None or isinstance(value, bool) or not isinstance(value, int | Decimal):
+        return None
+    return Decimal(value).quantize(FEN, rounding=ROUND_HALF_UP)
+
+
+def evaluate_policy(
+    compiled: CompiledPolicy, facts: Mapping[str, Value], derivation: Derivation
+) -> Entitlement:
+    """The verdict of one policy, criterion by criterion."""
+    policy = compiled.policy
+    results = []
+    missing: dict[str, MissingFact] = {}
+    for criterion in compiled.criteria:
+        expression = criterion.expression
+        outcome = _OUTCOMES[expression.evaluate(facts)]  # type: ignore[index]
+        satisfied_on = None
+        if outcome is Outcome.FAIL and "as_of" in expression.fields:
+            satisfied_on = date_satisfied(expression.node, facts)
+        elif outcome is Outcome.UNKNOWN:
+            for fact in _missing(expression, facts, compiled.schema, derivation):
+                missing.setdefault(fact.fact, fact)
+        results.append(
+            CriterionResult(
+                id=criterion.spec.id,
+                label=criterion.spec.label,
+                result=outcome,
+                values={path: facts.get(path) for path in expression.fields},
+                expression=expression.text,
+                clause=criterion.spec.clause,
+                satisfied_on=satisfied_on,
+            )
+        )
+    failed = [r for r in results if r.result is Outcome.FAIL]
+    eligible_from = None
+    if failed:
+        status = Status.NOT_ELIGIBLE
+        dates = [r.satisfied_on for r in failed]
+        if all(d is not None for d in dates):
+            eligible_from = max(d for d in dates if d is not None)
+            if not policy.effective.covers(eligible_from):
+                eligible_from = None
+    elif missing:
+        status = Status.UNDETERMINED
+    else:
+        status = Status.ELIGIBLE
+    amount = None
+    if compiled.amount is not None and (status is not Status.NOT_ELIGIBLE or eligible_from):
+        amount = _money(compiled.amount.evaluate(facts))
+        if amount is None:
+            for fact in _missing(compiled.amount, facts, compiled.schema, derivation):
+                missing.setdefault(fact.fact, fact)
+    working_days = None
+    if compiled.working_days is not None:
+        days = compiled.working_days.evaluate(facts)
+        working_days = days if isinstance(days, int) else None
+    return Entitlement(
+        policy_id=policy.id,
+        title=policy.title,
+        summary=policy.summary,
+        version=compiled.version,
+        status=status,
+        benefit_kind=policy.benefit.kind.value,
+        benefit=policy.benefit.description,
+        amount=amount,
+        working_days=working_days,
+        eligible_from=eligible_from,
+        missing_facts=tuple(missing.values()),
+        criteria=tuple(results),
+        source=SourceRef(policy.source.document, policy.source.article, policy.source.clause),
+        units=policy.units,
+        apply=HowToApply(policy.apply.where, policy.apply.materials),
+    )
+
+
+def _with_claim(
+    compiled: CompiledPolicy, facts: dict[str, Value], claim: Mapping[str, Any] | None
+) -> dict[str, Value]:
+    """``facts`` plus the validated claim facts the policy declares (unknown without a claim)."""
+    if claim is None:
+        return facts
+    return {**facts, **parse_claim(compiled.claim_model, claim)}
+
+
+def evaluate_one(
+    compiled: CompiledPolicy,
+    profile: EnterpriseProfile,
+    as_of: date,
+    claim: Mapping[str, Any] | None = None,
+) -> Entitlement:
+    """One policy judged for ``profile``, in force or not (for test cases and claims)."""
+    facts, derivation = enterprise_facts(profile)
+    facts["as_of"] = as_of
+    return evaluate_policy(compiled, _with_claim(compiled, facts, claim), derivation)
+
+
+def _derived_view(derivation: Derivation) -> DerivedFacts:
+    size, slp = derivation.size, derivation.small_low_profit
+    return DerivedFacts(
+        size_category=size.category,
+        size_class=size.size_class,
+        size_basis=size.basis,
+        small_low_profit=slp.qualifies,
+        small_low_profit_tax_year=slp.tax_year,
+        small_low_profit_standard_tax=slp.standard_tax,
+        small_low_profit_tax=slp.preferential_tax,
+        small_low_profit_saving=slp.saving,
+        small_low_profit_basis=slp.basis,
+    )
+
+
+def evaluate(
+    profile: EnterpriseProfile,
+    as_of: date,
+    catalog: Catalog | None = None,
+    claims: Mapping[str, Mapping[str, Any]] | None = None,
+) -> EntitlementList:
+    """Every policy in force on ``as_of``, judged for ``profile``.
+
+    ``claims`` maps a policy id to the facts of an application for it (a contract, say);
+    they are validated against the claim facts that policy declares.
+    """
+    catalog = catalog if catalog is not None else default_catalog()
+    facts, derivation = enterprise_facts(profile)
+    facts["as_of"] = as_of
+    entitlements = []
+    for compiled in catalog.in_force(as_of):
+        claim = (claims or {}).get(compiled.id)
+        policy_facts = _with_claim(compiled, facts, claim)
+        entitlements.append(evaluate_policy(compiled, policy_facts, derivation))
+    return EntitlementList(
+        as_of=as_of,
+        enterprise=EnterpriseRef(profile.uscc, profile.name),
+        derived=_derived_view(derivation),
+        entitlements=tuple(entitlements),
+    )

@@ -1,0 +1,27 @@
+"""Problems found while loading the catalog, each naming file, line, policy and field."""
+
+from dataclasses import dataclass
+from pathlib import Path
+
+
+@dataclass(frozen=True, slots=True)
+class CatalogIssue:
+    file: Path
+    line: int | None
+    policy: str | None
+    field: str
+    message: str
+
+    def __str__(self) -> str:
+        where = f"{self.file}:{self.line}" if self.line else str(self.file)
+        subject = f" [{self.policy}]" if self.policy else ""
+        field = f" {self.field}:" if self.field else ""
+        return f"{where}:{subject}{field} {self.message}"
+
+
+class CatalogError(Exception):
+    """The catalog was refused as a whole; ``issues`` lists every problem found."""
+
+    def __init__(self, issues: list[CatalogIssue]) -> None:
+        super().__init__(f"政策目录有 {len(issues)} 处错误:\n" + "\n".join(map(str, issues)))
+        self.issues = issues
