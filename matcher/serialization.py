@@ -16,3 +16,8 @@ def _default(value: object) -> str:
 def to_json(data: Mapping[str, Any]) -> str:
     """``data`` (as read from YAML, say, with dates and decimals) as JSON text."""
     return json.dumps(data, default=_default, ensure_ascii=False)
+
+
+def to_json_value(value: Any) -> Any:
+    """``value`` as plain JSON data: dates and decimals as text, tuples as lists."""
+    return json.loads(json.dumps(value, default=_default, ensure_ascii=False))

@@ -103,7 +103,8 @@ def _entitlement(entitlement: Entitlement) -> Panel:
 def render(result: EntitlementList, console: Console) -> None:
     """Print the entitlement list for a person."""
     console.print(
-        f"[bold]{result.enterprise.name}[/]（{result.enterprise.uscc}）　评估日期 {result.as_of}"
+        f"[bold]{result.enterprise.name or '（未填写企业名称）'}[/]"
+        f"（{result.enterprise.uscc or '未填写统一社会信用代码'}）　评估日期 {result.as_of}"
     )
     console.print(_derived(result))
     counts = {s: sum(e.status is s for e in result.entitlements) for s in Status}

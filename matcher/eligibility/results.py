@@ -103,8 +103,8 @@ class DerivedFacts:
 
 @dataclass(slots=True)
 class EnterpriseRef:
-    uscc: str
-    name: str
+    uscc: str | None
+    name: str | None
 
 
 @dataclass(slots=True)

@@ -61,7 +61,9 @@ def derive(profile: EnterpriseProfile) -> Derivation:
     )
     founders = [f.first_time_founder for f in profile.founders]
     values: dict[str, Value] = {
-        "enterprise.registered_in_jiyuan": uscc.region_code(profile.uscc) == JIYUAN_REGION_CODE,
+        "enterprise.registered_in_jiyuan": (
+            None if profile.uscc is None else uscc.region_code(profile.uscc) == JIYUAN_REGION_CODE
+        ),
         "enterprise.industry_section": profile.industry_code[0] if profile.industry_code else None,
         "enterprise.size_category": size.category,
         "enterprise.size_class": size.size_class,
@@ -84,6 +86,8 @@ def underlying_missing(derivation: Derivation, path: str) -> tuple[str, ...]:
         missing = derivation.size.missing
     elif path in ("enterprise.small_low_profit", "enterprise.small_low_profit_saving"):
         missing = derivation.small_low_profit.missing
+    elif path == "enterprise.registered_in_jiyuan":
+        missing = ("uscc",)
     elif path in _UNDERLYING:
         missing = (_UNDERLYING[path],)
     else:

@@ -53,7 +53,8 @@ class ProfileError(ValueError):
         self.errors = errors
 
 
-def _message(error: Any) -> str:
+def translate(error: Any) -> str:
+    """A Chinese message for one of pydantic's error records."""
     if error["type"] == "value_error":
         return str(error["ctx"]["error"])
     template = _MESSAGES.get(error["type"])
@@ -69,6 +70,6 @@ def _message(error: Any) -> str:
 def field_errors(exc: ValidationError) -> list[FieldError]:
     """Translate pydantic's errors into :class:`FieldError` records."""
     return [
-        FieldError(".".join(str(p) for p in error["loc"]) or "$", error["type"], _message(error))
+        FieldError(".".join(str(p) for p in error["loc"]) or "$", error["type"], translate(error))
         for error in exc.errors(include_url=False)
     ]

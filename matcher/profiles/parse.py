@@ -1,4 +1,4 @@
-"""Profiles from JSON text or from data read elsewhere (YAML test cases), validated strictly."""
+"""Profiles from JSON text or from decoded data, with every bad field reported."""
 
 from collections.abc import Mapping
 from typing import Any
@@ -7,7 +7,6 @@ from pydantic import ValidationError
 
 from matcher.profiles.errors import ProfileError, field_errors
 from matcher.profiles.model import EnterpriseProfile
-from matcher.serialization import to_json
 
 
 def parse_profile_json(text: str | bytes) -> EnterpriseProfile:
@@ -19,5 +18,8 @@ def parse_profile_json(text: str | bytes) -> EnterpriseProfile:
 
 
 def parse_profile(data: Mapping[str, Any]) -> EnterpriseProfile:
-    """A profile from already-decoded data, through the same strict JSON validation."""
-    return parse_profile_json(to_json(data))
+    """A profile from decoded data (JSON, YAML, CSV after typing, a database row)."""
+    try:
+        return EnterpriseProfile.model_validate(data)
+    except ValidationError as error:
+        raise ProfileError(field_errors(error)) from None

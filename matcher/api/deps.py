@@ -1,0 +1,70 @@
+"""Dependencies, as type aliases so that route signatures read like prose."""
+
+from collections.abc import Callable, Iterator
+from typing import Annotated
+
+from fastapi import Depends, Request
+from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+from sqlalchemy import Engine
+from sqlmodel import Session
+
+from matcher.api.errors import ApiError
+from matcher.auth.service import Principal, authenticate_token
+from matcher.auth.tables import Role
+from matcher.policies.catalog import Catalog
+
+
+def get_engine(request: Request) -> Engine:
+    engine: Engine = request.app.state.engine
+    return engine
+
+
+def get_session(request: Request) -> Iterator[Session]:
+    """One request, one transaction: commit when the route returns, roll back when it raises."""
+    with Session(get_engine(request), expire_on_commit=False) as session:
+        try:
+            yield session
+            session.commit()
+        except BaseException:
+            session.rollback()
+            raise
+
+
+def get_catalog(request: Request) -> Catalog:
+    catalog: Catalog = request.app.state.catalog
+    return catalog
+
+
+SessionDep = Annotated[Session, Depends(get_session)]
+CatalogDep = Annotated[Catalog, Depends(get_catalog)]
+
+_bearer = HTTPBearer(auto_error=False, description="访问令牌（matcher tokens issue 签发）")
+
+
+def get_principal(
+    session: SessionDep,
+    credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
+) -> Principal:
+    if credentials is None:
+        raise ApiError(401, "unauthorized", "需要提供访问令牌（Authorization: Bearer …）")
+    principal = authenticate_token(session, credentials.credentials)
+    if principal is None:
+        raise ApiError(401, "invalid_token", "访问令牌无效或已吊销")
+    return principal
+
+
+CurrentPrincipal = Annotated[Principal, Depends(get_principal)]
+
+
+def require(*roles: Role) -> Callable[[Principal], Principal]:
+    """A dependency that admits only ``roles``."""
+
+    def check(principal: CurrentPrincipal) -> Principal:
+        if principal.role not in roles:
+            raise ApiError(403, "forbidden", "当前角色无权执行此操作")
+        return principal
+
+    return check
+
+
+StaffPrincipal = Annotated[Principal, Depends(require(Role.STAFF, Role.ADMIN))]

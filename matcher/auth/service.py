@@ -1,0 +1,92 @@
+"""Issue, revoke and check credentials. Services flush; the caller commits."""
+
+from dataclasses import dataclass
+
+from sqlmodel import Session, select
+
+from matcher.auth.credentials import hash_password, new_token, token_hash, verify_password
+from matcher.auth.tables import Account, ApiToken, Role
+from matcher.enterprises.tables import now
+from matcher.profiles.uscc import validate as validate_uscc
+
+
+@dataclass(frozen=True, slots=True)
+class Principal:
+    """Who is asking: a role, and for an enterprise the one code it is bound to."""
+
+    role: Role
+    uscc: str | None
+    name: str
+
+    def may_see(self, uscc: str) -> bool:
+        return self.role is not Role.ENTERPRISE or self.uscc == uscc
+
+
+def _bound_uscc(role: Role, uscc: str | None) -> str | None:
+    if role is Role.ENTERPRISE:
+        if not uscc:
+            raise ValueError("企业角色必须绑定统一社会信用代码")
+        return validate_uscc(uscc)
+    if uscc:
+        raise ValueError("只有企业角色可以绑定统一社会信用代码")
+    return None
+
+
+def issue_token(
+    session: Session, role: Role, label: str, uscc: str | None = None
+) -> tuple[str, ApiToken]:
+    """A new token; the clear text is returned once and never stored."""
+    token = new_token()
+    record = ApiToken(
+        token_hash=token_hash(token), role=role, uscc=_bound_uscc(role, uscc), label=label
+    )
+    session.add(record)
+    session.flush()
+    return token, record
+
+
+def revoke_token(session: Session, token_id: int) -> ApiToken | None:
+    record = session.get(ApiToken, token_id)
+    if record is not None and record.revoked_at is None:
+        record.revoked_at = now()
+        session.add(record)
+        session.flush()
+    return record
+
+
+def authenticate_token(session: Session, token: str) -> Principal | None:
+    record = session.exec(select(ApiToken).where(ApiToken.token_hash == token_hash(token))).first()
+    if record is None or record.revoked_at is not None:
+        return None
+    return Principal(Role(record.role), record.uscc, record.label)
+
+
+def create_account(
+    session: Session,
+    username: str,
+    password: str,
+    role: Role,
+    display_name: str,
+    uscc: str | None = None,
+) -> Account:
+    if len(password) < 8:
+        raise ValueError("密码至少 8 个字符")
+    account = Account(
+        username=username,
+        password_hash=hash_password(password),
+        role=role,
+        uscc=_bound_uscc(role, uscc),
+        display_name=display_name,
+    )
+    session.add(account)
+    session.flush()
+    return account
+
+
+def authenticate_password(session: Session, username: str, password: str) -> Principal | None:
+    account = session.exec(select(Account).where(Account.username == username)).first()
+    if account is None or account.disabled_at is not None:
+        return None
+    if not verify_password(password, account.password_hash):
+        return None
+    return Principal(Role(account.role), account.uscc, account.display_name)

@@ -1,0 +1,57 @@
+"""The anonymous 政策计算器: a profile in, an entitlement list out, nothing stored."""
+
+from datetime import date
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Body, Depends, Request
+from pydantic import BaseModel, ConfigDict, Field
+
+from matcher.api.deps import CatalogDep
+from matcher.eligibility.evaluate import evaluate
+from matcher.eligibility.results import EntitlementList
+from matcher.enterprises.schemas import EnterpriseWrite, ProfileIn
+from matcher.enterprises.service import anonymous_profile
+
+router = APIRouter(tags=["calculator"])
+
+
+class CalculatorRequest(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    profile: ProfileIn
+    as_of: date | None = Field(None, description="评估日期，默认今天")
+    claims: dict[str, dict[str, Any]] | None = Field(
+        None, description="按政策 id 给出的申请事实，如技术合同的交易额"
+    )
+
+
+EXAMPLE = {
+    "profile": {
+        "entity_type": "company",
+        "registered_on": "2019-09-16",
+        "industry_code": "C3252",
+        "employees": 86,
+        "operating_revenue": "38600000.00",
+        "in_incubation_base": True,
+        "founders": [{"first_time_founder": True}],
+    },
+    "as_of": "2020-08-01",
+}
+
+
+def _rate_limit(request: Request) -> None:
+    request.app.state.calculator_limiter(request)
+
+
+@router.post(
+    "/calculator",
+    response_model=EntitlementList,
+    summary="政策计算器（匿名，不保存任何数据）",
+    dependencies=[Depends(_rate_limit)],
+)
+def calculate(
+    catalog: CatalogDep,
+    body: Annotated[CalculatorRequest, Body(openapi_examples={"示例企业": {"value": EXAMPLE}})],
+) -> EntitlementList:
+    profile = anonymous_profile(EnterpriseWrite(profile=body.profile))
+    return evaluate(profile, body.as_of or date.today(), catalog, body.claims)

@@ -1,0 +1,127 @@
+"""Routes for enterprises: thin, the work is in :mod:`matcher.enterprises.service`."""
+
+from datetime import date
+from typing import Annotated
+
+from fastapi import APIRouter, Body, Query, status
+
+from matcher.api.deps import CatalogDep, CurrentPrincipal, SessionDep, StaffPrincipal
+from matcher.api.errors import ApiError, not_found
+from matcher.eligibility.evaluate import evaluate
+from matcher.eligibility.results import EntitlementList
+from matcher.enterprises import service
+from matcher.enterprises.csv_import import CsvRejected
+from matcher.enterprises.repository import EnterpriseRepository
+from matcher.enterprises.schemas import (
+    EnterprisePublic,
+    EnterprisesPublic,
+    EnterpriseSummary,
+    EnterpriseWrite,
+    ImportResult,
+)
+from matcher.enterprises.tables import FactSource
+from matcher.profiles.errors import FieldError
+
+router = APIRouter(prefix="/enterprises", tags=["enterprises"])
+
+EXAMPLE = {
+    "source": "registration",
+    "profile": {
+        "uscc": "91419001MA4000000C",
+        "name": "济源市银辉新材料有限公司",
+        "entity_type": "company",
+        "registered_on": "2019-09-16",
+        "industry_code": "C3252",
+        "employees": 86,
+        "operating_revenue": "38600000.00",
+        "founders": [{"id_number": "11010519491231002X", "first_time_founder": True}],
+    },
+}
+
+
+@router.get("", response_model=EnterprisesPublic, summary="查询企业列表（工作人员）")
+def list_enterprises(
+    session: SessionDep,
+    _staff: StaffPrincipal,
+    q: Annotated[str | None, Query(max_length=100, description="按名称或代码查找")] = None,
+    offset: Annotated[int, Query(ge=0)] = 0,
+    limit: Annotated[int, Query(ge=1, le=500)] = 50,
+) -> EnterprisesPublic:
+    rows, count = EnterpriseRepository(session).search(q, offset, limit)
+    data = [EnterpriseSummary.model_validate(dict(row)) for row in rows]
+    return EnterprisesPublic(data=data, count=count)
+
+
+@router.post(
+    "",
+    status_code=status.HTTP_201_CREATED,
+    response_model=EnterprisePublic,
+    summary="新建企业（工作人员）",
+)
+def create_enterprise(
+    session: SessionDep,
+    staff: StaffPrincipal,
+    write: Annotated[EnterpriseWrite, Body(openapi_examples={"企业": {"value": EXAMPLE}})],
+) -> EnterprisePublic:
+    profile = service.create(session, write, staff)
+    assert profile.uscc is not None
+    return service.read(session, profile.uscc, staff)
+
+
+@router.put("/{uscc}", response_model=EnterprisePublic, summary="更新企业信息（工作人员）")
+def replace_enterprise(
+    session: SessionDep, staff: StaffPrincipal, uscc: str, write: EnterpriseWrite
+) -> EnterprisePublic:
+    service.replace(session, uscc, write, staff)
+    return service.read(session, uscc, staff)
+
+
+@router.get("/{uscc}", response_model=EnterprisePublic, summary="企业信息及数据来源")
+def read_enterprise(session: SessionDep, viewer: CurrentPrincipal, uscc: str) -> EnterprisePublic:
+    return service.read(session, uscc, viewer)
+
+
+@router.get(
+    "/{uscc}/entitlements", response_model=EntitlementList, summary="企业在某日可享受的政策"
+)
+def enterprise_entitlements(
+    session: SessionDep,
+    catalog: CatalogDep,
+    viewer: CurrentPrincipal,
+    uscc: str,
+    as_of: Annotated[date | None, Query(description="评估日期，默认今天")] = None,
+) -> EntitlementList:
+    if not viewer.may_see(uscc):
+        raise not_found("企业")
+    profile = EnterpriseRepository(session).get(uscc)
+    if profile is None:
+        raise not_found("企业")
+    return evaluate(profile, as_of or date.today(), catalog)
+
+
+@router.post(
+    "/import",
+    response_model=ImportResult,
+    summary="从 CSV 批量导入（工作人员）",
+    description="表头为画像字段名（至少 uscc、name）。任一行有误则整体拒绝，逐行列出错误。",
+    openapi_extra={"requestBody": {"content": {"text/csv": {"schema": {"type": "string"}}}}},
+)
+def import_enterprises(
+    session: SessionDep,
+    staff: StaffPrincipal,
+    body: Annotated[bytes, Body(media_type="text/csv")],
+    source: Annotated[FactSource, Query()] = "registration",
+) -> ImportResult:
+    try:
+        text = body.decode("utf-8")
+    except UnicodeDecodeError:
+        raise ApiError(400, "invalid_encoding", "CSV 须为 UTF-8 编码") from None
+    try:
+        return service.import_csv(session, text, source, staff)
+    except CsvRejected as rejected:
+        details = [
+            FieldError(f"rows.{row}.{e.field}", e.code, e.message) for row, e in rejected.errors
+        ]
+        raise ApiError(
+            422, "invalid_csv", f"CSV 有 {len(details)} 处错误，未导入任何数据", details
+        ) from None

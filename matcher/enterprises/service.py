@@ -1,0 +1,86 @@
+"""Enterprise records: create, update, read, import. Services flush; the request commits."""
+
+from sqlmodel import Session
+
+from matcher.api.errors import ApiError, not_found
+from matcher.auth.service import Principal
+from matcher.enterprises.csv_import import parse_csv
+from matcher.enterprises.founders import replace_id_numbers
+from matcher.enterprises.repository import EnterpriseRepository
+from matcher.enterprises.schemas import (
+    EnterprisePublic,
+    EnterpriseWrite,
+    FactProvenance,
+    ImportResult,
+)
+from matcher.profiles.errors import FieldError, ProfileError
+from matcher.profiles.model import EnterpriseProfile
+from matcher.profiles.parse import parse_profile
+
+
+def anonymous_profile(write: EnterpriseWrite) -> EnterpriseProfile:
+    """The submitted profile with founders' ID numbers replaced by their keyed hashes."""
+    data = write.profile.model_dump(exclude_unset=True)
+    try:
+        return parse_profile(replace_id_numbers(data))
+    except ProfileError as error:
+        raise ProfileError(
+            [FieldError(f"profile.{e.field}", e.code, e.message) for e in error.errors]
+        ) from None
+
+
+def to_profile(write: EnterpriseWrite) -> EnterpriseProfile:
+    """The submitted profile of an enterprise on record, which needs its code and name."""
+    profile = anonymous_profile(write)
+    missing = [name for name in ("uscc", "name") if getattr(profile, name) is None]
+    if missing:
+        raise ProfileError([FieldError(f"profile.{name}", "missing", "必填") for name in missing])
+    return profile
+
+
+def create(session: Session, write: EnterpriseWrite, actor: Principal) -> EnterpriseProfile:
+    profile = to_profile(write)
+    repository = EnterpriseRepository(session)
+    if profile.uscc is not None and repository.row(profile.uscc) is not None:
+        raise ApiError(409, "already_exists", f"统一社会信用代码 {profile.uscc} 的企业已存在")
+    repository.save(profile, write.source, actor.name)
+    return profile
+
+
+def replace(
+    session: Session, uscc: str, write: EnterpriseWrite, actor: Principal
+) -> EnterpriseProfile:
+    repository = EnterpriseRepository(session)
+    if repository.row(uscc) is None:
+        raise not_found("企业")
+    profile = to_profile(write)
+    if profile.uscc != uscc:
+        raise ApiError(422, "uscc_mismatch", "请求体中的统一社会信用代码与地址中的不一致")
+    repository.save(profile, write.source, actor.name)
+    return profile
+
+
+def read(session: Session, uscc: str, viewer: Principal) -> EnterprisePublic:
+    """An enterprise's profile and where each fact came from.
+
+    An enterprise asking for another one gets the same answer as for one that does not exist.
+    """
+    if not viewer.may_see(uscc):
+        raise not_found("企业")
+    repository = EnterpriseRepository(session)
+    profile = repository.get(uscc)
+    if profile is None:
+        raise not_found("企业")
+    provenance = {
+        field: FactProvenance(source=r.source, recorded_at=r.recorded_at, recorded_by=r.recorded_by)
+        for field, r in repository.provenance(uscc).items()
+    }
+    return EnterprisePublic(profile=profile, provenance=provenance)
+
+
+def import_csv(session: Session, text: str, source: str, actor: Principal) -> ImportResult:
+    """All rows or none: every row is validated before the first is written."""
+    profiles = parse_csv(text)
+    repository = EnterpriseRepository(session)
+    created = sum(repository.save(profile, source, actor.name) for profile in profiles)
+    return ImportResult(created=created, updated=len(profiles) - created)
