@@ -1,4 +1,4 @@
-"""The command line: ``matcher policies check`` and ``matcher match``."""
+"""The command line: the catalog, matching, the service, credentials."""
 
 import sys
 from datetime import date
@@ -6,10 +6,19 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
+import uvicorn
 from rich.console import Console
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import IntegrityError
 
+from matcher.auth.service import create_account, issue_token, revoke_token
+from matcher.auth.tables import ROLE_LABELS, Role
+from matcher.config import REPO_ROOT, settings
+from matcher.db import default_engine, session_scope
+from matcher.demo import DEMO_ACCOUNTS, load_demo
 from matcher.eligibility.evaluate import evaluate
 from matcher.eligibility.render import render, to_json
+from matcher.migrate import upgrade
 from matcher.policies.cases import load_cases, run_case
 from matcher.policies.catalog import load_catalog
 from matcher.policies.issues import CatalogError
@@ -18,7 +27,13 @@ from matcher.profiles.parse import parse_profile_json
 
 app = typer.Typer(help="惠企政策精准推送：按企业画像匹配惠企政策。", no_args_is_help=True)
 policies_app = typer.Typer(help="政策目录。", no_args_is_help=True)
+tokens_app = typer.Typer(help="API 访问令牌。", no_args_is_help=True)
+accounts_app = typer.Typer(help="网页登录账号。", no_args_is_help=True)
+db_app = typer.Typer(help="数据库。", no_args_is_help=True)
 app.add_typer(policies_app, name="policies")
+app.add_typer(tokens_app, name="tokens")
+app.add_typer(accounts_app, name="accounts")
+app.add_typer(db_app, name="db")
 
 console = Console()
 errors = Console(stderr=True, soft_wrap=True)
@@ -101,3 +116,94 @@ def _read(path: Path) -> str:
     except (OSError, UnicodeDecodeError) as error:
         errors.print(f"[red]无法读取 {path}：{error}[/]")
         raise typer.Exit(2) from None
+
+
+@db_app.command("upgrade")
+def db_upgrade() -> None:
+    """把数据库升级到最新结构（Alembic 迁移）。"""
+    upgrade(default_engine())
+    console.print(f"数据库已是最新结构：{_shown_url()}")
+
+
+def _shown_url() -> str:
+    return make_url(settings().database_url).render_as_string(hide_password=True)
+
+
+RoleOption = Annotated[Role, typer.Option("--role", help="角色：enterprise / staff / admin")]
+UsccOption = Annotated[str | None, typer.Option("--uscc", help="企业角色绑定的统一社会信用代码")]
+
+
+@tokens_app.command("issue")
+def tokens_issue(
+    role: RoleOption,
+    label: Annotated[str, typer.Option("--label", help="用途说明，如 财务系统对接")],
+    uscc: UsccOption = None,
+) -> None:
+    """签发访问令牌；令牌明文只显示这一次。"""
+    upgrade(default_engine())
+    try:
+        with session_scope() as session:
+            token, record = issue_token(session, role, label, uscc)
+    except ValueError as error:
+        errors.print(f"[red]{error}[/]")
+        raise typer.Exit(2) from None
+    console.print(f"令牌 #{record.id}（{ROLE_LABELS[role]}）已签发，请妥善保存，之后无法再次查看：")
+    sys.stdout.write(token + "\n")
+
+
+@tokens_app.command("revoke")
+def tokens_revoke(token_id: Annotated[int, typer.Argument(help="令牌编号")]) -> None:
+    """吊销访问令牌。"""
+    with session_scope() as session:
+        record = revoke_token(session, token_id)
+    if record is None:
+        errors.print(f"[red]令牌 #{token_id} 不存在[/]")
+        raise typer.Exit(1)
+    console.print(f"令牌 #{token_id} 已吊销")
+
+
+@accounts_app.command("create")
+def accounts_create(
+    username: Annotated[str, typer.Argument(help="登录名")],
+    role: RoleOption,
+    name: Annotated[str, typer.Option("--name", help="显示名称")],
+    uscc: UsccOption = None,
+    password: Annotated[
+        str, typer.Option("--password", prompt="密码", hide_input=True, confirmation_prompt=True)
+    ] = "",
+) -> None:
+    """创建网页登录账号。"""
+    upgrade(default_engine())
+    try:
+        with session_scope() as session:
+            create_account(session, username, password, role, name, uscc)
+    except (ValueError, IntegrityError) as error:
+        message = "登录名已存在" if isinstance(error, IntegrityError) else str(error)
+        errors.print(f"[red]{message}[/]")
+        raise typer.Exit(2) from None
+    console.print(f"账号 {username}（{ROLE_LABELS[role]}）已创建")
+
+
+@app.command()
+def serve(
+    host: Annotated[str, typer.Option(help="监听地址")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="端口")] = 8000,
+    demo: Annotated[bool, typer.Option(help="数据库为空时载入演示数据（仅开发环境）")] = True,
+    workers: Annotated[int, typer.Option(help="工作进程数")] = 1,
+) -> None:
+    """启动服务：迁移数据库，按需载入演示数据，然后监听。"""
+    config = settings()
+    engine = default_engine()
+    upgrade(engine)
+    if demo and config.environment == "development":
+        example = parse_profile_json(_read(REPO_ROOT / "examples/demo-enterprise.json"))
+        with session_scope(engine) as session:
+            stored = load_demo(session, example)
+        if stored:
+            console.print(f"已载入演示数据：{stored} 家企业")
+    console.print(f"数据库：{_shown_url()}")
+    console.print(f"服务地址：[bold]http://{host}:{port}/[/]　API 文档：http://{host}:{port}/docs")
+    if demo and config.environment == "development":
+        for username, password, role, _name, _uscc in DEMO_ACCOUNTS:
+            console.print(f"演示登录（{ROLE_LABELS[role]}）：{username} / {password}")
+    uvicorn.run("matcher.api.app:create_app", factory=True, host=host, port=port, workers=workers)

@@ -8,16 +8,23 @@ never see each other's rows. Under CI (CI=true) an unreachable PostgreSQL fails 
 import os
 import uuid
 from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+from fastapi.testclient import TestClient
 from sqlalchemy import Engine, create_engine, text
 from sqlalchemy.engine import make_url
 from sqlmodel import SQLModel
 
 import matcher.tables  # noqa: F401
-from matcher.db import make_engine
+from matcher.api.app import create_app
+from matcher.auth.service import issue_token, revoke_token
+from matcher.auth.tables import Role
+from matcher.config import Settings
+from matcher.db import make_engine, session_scope
 from matcher.migrate import upgrade
+from matcher.policies.catalog import default_catalog
 
 POSTGRES_URL = os.environ.get(
     "MATCHER_TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test"
@@ -71,3 +78,38 @@ def engine(migrated_engine: Engine) -> Engine:
         for table in reversed(SQLModel.metadata.sorted_tables):
             connection.execute(table.delete())
     return migrated_engine
+
+
+@dataclass(frozen=True)
+class Api:
+    """A client of the app on the test database, with a token per role."""
+
+    client: TestClient
+    engine: Engine
+    tokens: dict[str, str]
+
+    def headers(self, who: str | None) -> dict[str, str]:
+        return {} if who is None else {"Authorization": f"Bearer {self.tokens[who]}"}
+
+
+ENTERPRISE_USCC = "91419001MA4000000C"
+OTHER_USCC = "91110000600037341L"
+
+
+@pytest.fixture
+def api(engine: Engine) -> Iterator[Api]:
+    """The app with tokens for staff, admin and two enterprises (``enterprise``, ``other``)."""
+    config = Settings(database_url="sqlite://", calculator_rate_limit=1000)
+    with session_scope(engine) as session:
+        tokens = {
+            "staff": issue_token(session, Role.STAFF, "staff")[0],
+            "admin": issue_token(session, Role.ADMIN, "admin")[0],
+            "enterprise": issue_token(session, Role.ENTERPRISE, "ent", ENTERPRISE_USCC)[0],
+            "other": issue_token(session, Role.ENTERPRISE, "other", OTHER_USCC)[0],
+        }
+        revoked, record = issue_token(session, Role.STAFF, "revoked")
+        assert record.id is not None
+        revoke_token(session, record.id)
+        tokens["revoked"] = revoked
+    with TestClient(create_app(config, engine, default_catalog())) as client:
+        yield Api(client, engine, tokens)

@@ -29,7 +29,7 @@ EXAMPLE = {
     "profile": {
         "entity_type": "company",
         "registered_on": "2019-09-16",
-        "industry_code": "C3252",
+        "industry_code": "C3253",
         "employees": 86,
         "operating_revenue": "38600000.00",
         "in_incubation_base": True,

@@ -31,7 +31,7 @@ EXAMPLE = {
         "name": "济源市银辉新材料有限公司",
         "entity_type": "company",
         "registered_on": "2019-09-16",
-        "industry_code": "C3252",
+        "industry_code": "C3253",
         "employees": 86,
         "operating_revenue": "38600000.00",
         "founders": [{"id_number": "11010519491231002X", "first_time_founder": True}],

@@ -20,13 +20,16 @@ def hash_id_number(id_number: str) -> str:
 
 def replace_id_numbers(data: Any) -> Any:
     """``data`` with each founder's ``id_number`` replaced by ``id_hash``."""
-    if not isinstance(data, dict) or not isinstance(data.get("founders"), list):
+    if not isinstance(data, dict) or not isinstance(data.get("founders"), list | tuple):
         return data
     founders, errors = [], []
     for index, founder in enumerate(data["founders"]):
         if isinstance(founder, dict) and "id_number" in founder:
             founder = dict(founder)
             number = founder.pop("id_number")
+            if number is None:
+                founders.append(founder)
+                continue
             if not isinstance(number, str) or not ric.is_valid(number):
                 errors.append(
                     FieldError(f"founders.{index}.id_number", "invalid_id_number", "身份证号码无效")
