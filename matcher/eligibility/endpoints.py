@@ -3,11 +3,12 @@
 from datetime import date
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Body, Depends, Request
+from fastapi import APIRouter, Body, Depends, Request, Response
 from pydantic import BaseModel, ConfigDict, Field
 
 from matcher.api.deps import CatalogDep
 from matcher.eligibility.evaluate import evaluate
+from matcher.eligibility.render import entitlement_response
 from matcher.eligibility.results import EntitlementList
 from matcher.enterprises.schemas import EnterpriseWrite, ProfileIn
 from matcher.enterprises.service import anonymous_profile
@@ -52,6 +53,6 @@ def _rate_limit(request: Request) -> None:
 def calculate(
     catalog: CatalogDep,
     body: Annotated[CalculatorRequest, Body(openapi_examples={"示例企业": {"value": EXAMPLE}})],
-) -> EntitlementList:
+) -> Response:
     profile = anonymous_profile(EnterpriseWrite(profile=body.profile))
-    return evaluate(profile, body.as_of or date.today(), catalog, body.claims)
+    return entitlement_response(evaluate(profile, body.as_of or date.today(), catalog, body.claims))

@@ -1,5 +1,6 @@
 """The entitlement list as text for a person (Simplified Chinese), and as JSON for programs."""
 
+from fastapi import Response
 from pydantic import TypeAdapter
 from rich.console import Console, Group
 from rich.panel import Panel
@@ -31,8 +32,13 @@ _ADAPTER = TypeAdapter(EntitlementList)
 
 
 def to_json(result: EntitlementList) -> str:
-    """The stable JSON shape documented in the README."""
+    """The stable JSON shape documented in the README, indented for people."""
     return _ADAPTER.dump_json(result, indent=2).decode("utf-8")
+
+
+def to_json_bytes(result: EntitlementList) -> bytes:
+    """The same shape, compact, for HTTP responses (serialised once, in Rust)."""
+    return _ADAPTER.dump_json(result)
 
 
 def _derived(result: EntitlementList) -> Panel:
@@ -115,3 +121,8 @@ def render(result: EntitlementList, console: Console) -> None:
     order = {Status.ELIGIBLE: 0, Status.UNDETERMINED: 1, Status.NOT_ELIGIBLE: 2}
     for entitlement in sorted(result.entitlements, key=lambda e: order[e.status]):
         console.print(_entitlement(entitlement))
+
+
+def entitlement_response(result: EntitlementList) -> Response:
+    """An HTTP response of the entitlement list, bypassing FastAPI's slow generic encoder."""
+    return Response(content=to_json_bytes(result), media_type="application/json")

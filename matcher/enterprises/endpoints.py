@@ -3,11 +3,12 @@
 from datetime import date
 from typing import Annotated
 
-from fastapi import APIRouter, Body, Query, status
+from fastapi import APIRouter, Body, Query, Response, status
 
 from matcher.api.deps import CatalogDep, CurrentPrincipal, SessionDep, StaffPrincipal
 from matcher.api.errors import ApiError, not_found
 from matcher.eligibility.evaluate import evaluate
+from matcher.eligibility.render import entitlement_response
 from matcher.eligibility.results import EntitlementList
 from matcher.enterprises import service
 from matcher.enterprises.csv_import import CsvRejected
@@ -90,13 +91,13 @@ def enterprise_entitlements(
     viewer: CurrentPrincipal,
     uscc: str,
     as_of: Annotated[date | None, Query(description="评估日期，默认今天")] = None,
-) -> EntitlementList:
+) -> Response:
     if not viewer.may_see(uscc):
         raise not_found("企业")
     profile = EnterpriseRepository(session).get(uscc)
     if profile is None:
         raise not_found("企业")
-    return evaluate(profile, as_of or date.today(), catalog)
+    return entitlement_response(evaluate(profile, as_of or date.today(), catalog))
 
 
 @router.post(

@@ -1,0 +1,169 @@
+"""Drive the entitlement endpoint with concurrent clients against uvicorn, on SQLite and PostgreSQL.
+
+Run: .venv/bin/python bench/api_load.py [--clients 50] [--seconds 60] [--workers 2]
+     [--databases sqlite,postgresql]
+Prints requests per second, p50, p99 and the error count per database. The load comes from
+wrk (Debian package ``wrk``), a closed loop of ``--clients`` connections, each picking a random
+enterprise of the 1,000 loaded for every request.
+"""
+
+import argparse
+import os
+import re
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import uuid
+from pathlib import Path
+
+import httpx
+from sqlalchemy import create_engine, text
+from sqlalchemy.engine import make_url
+
+from matcher.auth.service import issue_token
+from matcher.auth.tables import Role
+from matcher.config import REPO_ROOT
+from matcher.db import make_engine, session_scope
+from matcher.demo import load_demo
+from matcher.enterprises.repository import EnterpriseRepository
+from matcher.migrate import upgrade
+from matcher.profiles.parse import parse_profile_json
+
+POSTGRES_URL = os.environ.get(
+    "MATCHER_BENCH_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test"
+)
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def prepare(url: str) -> tuple[str, list[str]]:
+    """Migrate, load the demo data set and issue a staff token; return it and the codes."""
+    engine = make_engine(url)
+    upgrade(engine)
+    example = parse_profile_json((REPO_ROOT / "examples/demo-enterprise.json").read_text("utf-8"))
+    with session_scope(engine) as session:
+        load_demo(session, example, count=1000)
+        token, _ = issue_token(session, Role.STAFF, "bench")
+        rows, _ = EnterpriseRepository(session).search(None, 0, 5000)
+    engine.dispose()
+    return token, [row["uscc"] for row in rows]
+
+
+WRK_SCRIPT = """
+local codes = {%s}
+local token = "%s"
+request = function()
+  local code = codes[math.random(#codes)]
+  return wrk.format("GET", "/api/v1/enterprises/" .. code .. "/entitlements?as_of=2026-11-01",
+                    {["Authorization"] = "Bearer " .. token})
+end
+"""
+
+
+def _seconds(text: str) -> float:
+    match = re.fullmatch(r"([\d.]+)(us|ms|s|m)", text)
+    if match is None:
+        raise ValueError(f"unexpected wrk duration {text!r}")
+    value, unit = match.groups()
+    return float(value) * {"us": 1e-6, "ms": 1e-3, "s": 1.0, "m": 60.0}[unit]
+
+
+def drive(
+    base: str, token: str, codes: list[str], clients: int, seconds: float
+) -> dict[str, float]:
+    """Run wrk (closed loop, ``clients`` connections) and read its figures."""
+    with tempfile.NamedTemporaryFile("w", suffix=".lua") as script:
+        script.write(WRK_SCRIPT % (", ".join(f'"{c}"' for c in codes), token))
+        script.flush()
+        command = [
+            "wrk",
+            "--latency",
+            "-t2",
+            f"-c{clients}",
+            f"-d{seconds:.0f}s",
+            "-s",
+            script.name,
+            base,
+        ]
+        output = subprocess.run(command, capture_output=True, text=True, check=True).stdout
+    errors = sum(
+        int(n)
+        for n in re.findall(
+            r"(?:Non-2xx or 3xx responses|timeout|read|write|connect) (\d+)", output
+        )
+    )
+    return {
+        "rps": float(re.search(r"Requests/sec:\s+([\d.]+)", output).group(1)),  # type: ignore[union-attr]
+        "p50": _seconds(re.search(r"50%\s+(\S+)", output).group(1)),  # type: ignore[union-attr]
+        "p99": _seconds(re.search(r"99%\s+(\S+)", output).group(1)),  # type: ignore[union-attr]
+        "requests": float(re.search(r"(\d+) requests in", output).group(1)),  # type: ignore[union-attr]
+        "errors": float(errors),
+    }
+
+
+def run(name: str, url: str, args: argparse.Namespace) -> None:
+    token, codes = prepare(url)
+    port = _free_port()
+    env = {**os.environ, "MATCHER_DATABASE_URL": url, "MATCHER_ENVIRONMENT": "test"}
+    server = subprocess.Popen(
+        [sys.executable, "-m", "uvicorn", "matcher.api.app:create_app", "--factory",
+         "--port", str(port), "--workers", str(args.workers), "--log-level", "warning",
+         "--no-access-log"],
+        env=env,
+    )  # fmt: skip
+    try:
+        base = f"http://127.0.0.1:{port}"
+        for _ in range(100):
+            try:
+                if httpx.get(f"{base}/api/v1/health").status_code == 200:
+                    break
+            except httpx.HTTPError:
+                time.sleep(0.2)
+        drive(base, token, codes, args.clients, 3)  # warm up
+        figures = drive(base, token, codes, args.clients, args.seconds)
+    finally:
+        server.terminate()
+        server.wait()
+    print(
+        f"{name:<11} {figures['rps']:7.0f} req/s   p50 {figures['p50'] * 1000:6.1f} ms   "
+        f"p99 {figures['p99'] * 1000:6.1f} ms   errors {figures['errors']:.0f}   "
+        f"({figures['requests']:.0f} requests over {len(codes)} enterprises)"
+    )
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--clients", type=int, default=50)
+    parser.add_argument("--seconds", type=float, default=60)
+    parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--databases", default="sqlite,postgresql")
+    args = parser.parse_args()
+    print(
+        f"machine: {os.cpu_count()} cores; {args.clients} clients, {args.seconds:.0f} s, "
+        f"{args.workers} uvicorn workers; GET /api/v1/enterprises/{{uscc}}/entitlements"
+    )
+    for name in args.databases.split(","):
+        if name == "sqlite":
+            with tempfile.TemporaryDirectory() as directory:
+                run(name, f"sqlite:///{Path(directory) / 'bench.sqlite3'}", args)
+        else:
+            schema = f"bench_{uuid.uuid4().hex[:8]}"
+            admin = create_engine(POSTGRES_URL, isolation_level="AUTOCOMMIT")
+            with admin.connect() as connection:
+                connection.execute(text(f'CREATE SCHEMA "{schema}"'))
+            url = make_url(POSTGRES_URL).update_query_dict({"options": f"-csearch_path={schema}"})
+            try:
+                run(name, url.render_as_string(hide_password=False), args)
+            finally:
+                with admin.connect() as connection:
+                    connection.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
+
+
+if __name__ == "__main__":
+    main()
