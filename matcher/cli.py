@@ -11,6 +11,7 @@ from rich.console import Console
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import IntegrityError
 
+from matcher import clock
 from matcher.auth.service import create_account, issue_token, revoke_token
 from matcher.auth.tables import ROLE_LABELS, Role
 from matcher.config import REPO_ROOT, settings
@@ -19,6 +20,8 @@ from matcher.demo import DEMO_ACCOUNTS, load_demo
 from matcher.eligibility.evaluate import evaluate
 from matcher.eligibility.render import render, to_json
 from matcher.migrate import upgrade
+from matcher.payouts.chain import GENESIS, verify_chain
+from matcher.payouts.repository import PayoutRepository
 from matcher.policies.cases import load_cases, run_case
 from matcher.policies.catalog import load_catalog
 from matcher.policies.issues import CatalogError
@@ -30,10 +33,12 @@ policies_app = typer.Typer(help="政策目录。", no_args_is_help=True)
 tokens_app = typer.Typer(help="API 访问令牌。", no_args_is_help=True)
 accounts_app = typer.Typer(help="网页登录账号。", no_args_is_help=True)
 db_app = typer.Typer(help="数据库。", no_args_is_help=True)
+ledger_app = typer.Typer(help="兑现决定记录。", no_args_is_help=True)
 app.add_typer(policies_app, name="policies")
 app.add_typer(tokens_app, name="tokens")
 app.add_typer(accounts_app, name="accounts")
 app.add_typer(db_app, name="db")
+app.add_typer(ledger_app, name="ledger")
 
 console = Console()
 errors = Console(stderr=True, soft_wrap=True)
@@ -91,7 +96,7 @@ def match(
 ) -> None:
     """列出一家企业在评估日期可享受的政策及理由。"""
     try:
-        day = date.fromisoformat(as_of) if as_of else date.today()
+        day = date.fromisoformat(as_of) if as_of else clock.today()
     except ValueError:
         errors.print(f"[red]日期无效：{as_of}（应为 YYYY-MM-DD）[/]")
         raise typer.Exit(2) from None
@@ -207,3 +212,21 @@ def serve(
         for username, password, role, _name, _uscc in DEMO_ACCOUNTS:
             console.print(f"演示登录（{ROLE_LABELS[role]}）：{username} / {password}")
     uvicorn.run("matcher.api.app:create_app", factory=True, host=host, port=port, workers=workers)
+
+
+@ledger_app.command("verify")
+def ledger_verify() -> None:
+    """核验决定记录的哈希链，指出第一条被改动或缺失的记录。"""
+    with session_scope() as session:
+        repository = PayoutRepository(session)
+        head = repository.head()
+        report = verify_chain(
+            repository.decisions(),
+            head.sequence if head else 0,
+            head.last_hash if head else GENESIS,
+        )
+    if report.broken_at is not None:
+        errors.print(f"[red]决定记录第 {report.broken_at} 条核验失败：{report.reason}[/]")
+        errors.print(f"此前 {report.checked} 条记录完好。")
+        raise typer.Exit(1)
+    console.print(f"决定记录完好：共 {report.checked} 条，哈希链连续无断裂。")

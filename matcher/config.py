@@ -20,6 +20,8 @@ class Settings(BaseSettings):
     secret_key: str = DEVELOPMENT_SECRET
     """Signs session cookies and keys the HMAC of founders' ID numbers."""
     max_body_bytes: int = 1_000_000
+    default_processing_days: int = 20
+    """Working days the window takes for a claim when the policy sets no time limit."""
     calculator_rate_limit: int = 60
     """Anonymous calculator requests per client per minute."""
 

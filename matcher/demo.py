@@ -12,6 +12,7 @@ from typing import Any
 from sqlmodel import Session, select
 from stdnum.cn import uscc as uscc_code
 
+from matcher import clock
 from matcher.auth.service import create_account
 from matcher.auth.tables import Account, Role
 from matcher.enterprises.repository import EnterpriseRepository
@@ -229,7 +230,7 @@ def load_demo(
         return 0
     rng = random.Random(seed)
     repository = EnterpriseRepository(session)
-    today = date.today()
+    today = clock.today()
     stored = {example.uscc}
     repository.save(example, "registration", "demo")
     for _ in range(count):

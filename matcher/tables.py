@@ -2,5 +2,12 @@
 
 from matcher.auth import tables as auth_tables
 from matcher.enterprises import tables as enterprise_tables
+from matcher.payouts import tables as payout_tables
+from matcher.policies import tables as policy_tables
 
-__all__ = ["auth_tables", "enterprise_tables"]
+__all__ = [
+    "auth_tables",
+    "enterprise_tables",
+    "payout_tables",
+    "policy_tables",
+]

@@ -10,8 +10,11 @@ from matcher.config import Settings, settings
 from matcher.db import make_engine
 from matcher.eligibility.endpoints import router as calculator_router
 from matcher.enterprises.endpoints import router as enterprises_router
+from matcher.payouts.endpoints import router as payouts_router
 from matcher.policies.catalog import Catalog, load_catalog
 from matcher.policies.endpoints import router as policies_router
+from matcher.policies.versions import publish_catalog
+from matcher.web.mounting import mount_pages
 
 
 class BodySizeLimit:
@@ -66,6 +69,7 @@ def create_app(
     app.state.settings = config
     app.state.engine = engine or make_engine(config.database_url)
     app.state.catalog = catalog or load_catalog(config.policies_dir)
+    publish_catalog(app.state.engine, app.state.catalog)
     app.state.calculator_limiter = RateLimiter(config.calculator_rate_limit)
     errors.install(app)
 
@@ -80,6 +84,8 @@ def create_app(
     api.include_router(policies_router)
     api.include_router(calculator_router)
     api.include_router(enterprises_router)
+    api.include_router(payouts_router)
     app.include_router(api)
+    mount_pages(app, config)
     app.add_middleware(BodySizeLimit, limit=config.max_body_bytes)
     return app

@@ -6,7 +6,7 @@ from sqlmodel import Session, select
 
 from matcher.auth.credentials import hash_password, new_token, token_hash, verify_password
 from matcher.auth.tables import Account, ApiToken, Role
-from matcher.enterprises.tables import now
+from matcher.clock import now
 from matcher.profiles.uscc import validate as validate_uscc
 
 

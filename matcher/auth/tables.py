@@ -6,7 +6,7 @@ from enum import StrEnum
 from sqlalchemy import DateTime
 from sqlmodel import Field, SQLModel
 
-from matcher.enterprises.tables import now
+from matcher.clock import now
 
 
 class Role(StrEnum):

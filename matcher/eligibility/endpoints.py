@@ -6,6 +6,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Body, Depends, Request, Response
 from pydantic import BaseModel, ConfigDict, Field
 
+from matcher import clock
 from matcher.api.deps import CatalogDep
 from matcher.eligibility.evaluate import evaluate
 from matcher.eligibility.render import entitlement_response
@@ -55,4 +56,6 @@ def calculate(
     body: Annotated[CalculatorRequest, Body(openapi_examples={"示例企业": {"value": EXAMPLE}})],
 ) -> Response:
     profile = anonymous_profile(EnterpriseWrite(profile=body.profile))
-    return entitlement_response(evaluate(profile, body.as_of or date.today(), catalog, body.claims))
+    return entitlement_response(
+        evaluate(profile, body.as_of or clock.today(), catalog, body.claims)
+    )

@@ -23,6 +23,7 @@ from matcher.policies.compile import CompiledPolicy
 from matcher.profiles.derived import Derivation, underlying_missing
 from matcher.profiles.facts import enterprise_facts
 from matcher.profiles.model import EnterpriseProfile
+from matcher.profiles.schema import fact_label
 from matcher.rules import Expression, Schema
 from matcher.rules.ast import Value
 from matcher.rules.timing import date_satisfied
@@ -39,8 +40,7 @@ def _missing(
         if facts.get(path) is not None:
             continue
         for cause in underlying_missing(derivation, path) or (path,):
-            spec = schema.get(cause)
-            missing.append(MissingFact(cause, spec.label if spec else cause))
+            missing.append(MissingFact(cause, fact_label(schema, cause)))
     return missing
 
 

@@ -5,6 +5,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Body, Query, Response, status
 
+from matcher import clock
 from matcher.api.deps import CatalogDep, CurrentPrincipal, SessionDep, StaffPrincipal
 from matcher.api.errors import ApiError, not_found
 from matcher.eligibility.evaluate import evaluate
@@ -97,7 +98,7 @@ def enterprise_entitlements(
     profile = EnterpriseRepository(session).get(uscc)
     if profile is None:
         raise not_found("企业")
-    return entitlement_response(evaluate(profile, as_of or date.today(), catalog))
+    return entitlement_response(evaluate(profile, as_of or clock.today(), catalog))
 
 
 @router.post(

@@ -7,6 +7,7 @@ from typing import Any
 from sqlalchemy import RowMapping, delete, func, insert, or_, select, update
 from sqlmodel import Session, col
 
+from matcher import clock
 from matcher.enterprises.tables import FactRecord, Founder, enterprises
 from matcher.profiles.derived import derive
 from matcher.profiles.model import EnterpriseProfile
@@ -76,7 +77,7 @@ class EnterpriseRepository:
             self.session.add(Founder(enterprise_id=enterprise_id, **founder.model_dump()))
         after = {name: getattr(profile, name) for name in PROFILE_FIELDS}
         after["founders"] = _founders_of(profile)
-        moment = datetime.now().astimezone()
+        moment = clock.now()
         for name, value in after.items():
             if existing is None and value in (None, []):
                 continue
@@ -94,6 +95,20 @@ class EnterpriseRepository:
             )
         self.session.flush()
         return existing is None
+
+    def profile_as_of(self, uscc: str, moment: datetime) -> EnterpriseProfile | None:
+        """The facts as recorded before ``moment``: what the window knew then."""
+        row = self.row(uscc)
+        if row is None:
+            return None
+        records = self.session.execute(
+            select(FactRecord)
+            .where(col(FactRecord.enterprise_id) == row["id"], col(FactRecord.recorded_at) < moment)
+            .order_by(col(FactRecord.id))
+        ).scalars()
+        data: dict[str, Any] = {"uscc": row["uscc"], "name": row["name"]}
+        data.update({record.field: record.value for record in records})
+        return parse_profile(data)
 
     def history(self, uscc: str) -> Sequence[FactRecord]:
         row = self.row(uscc)

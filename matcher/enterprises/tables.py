@@ -9,13 +9,14 @@ alone, so they are computed when a profile is written and stored beside it.
 answers "what do we know", the history answers "what did we know on that date".
 """
 
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any, Literal
 
 from sqlalchemy import JSON, Boolean, Column, Date, DateTime, Integer, Numeric, String, Table, Text
 from sqlalchemy.types import TypeEngine
 from sqlmodel import Field, SQLModel
 
+from matcher.clock import now
 from matcher.profiles.derived import derived_facts
 from matcher.profiles.schema import profile_facts
 from matcher.rules import types as rt
@@ -43,10 +44,6 @@ def sql_type(fact_type: rt.Type) -> TypeEngine[Any]:
         return String(32) if fact_type.values else Text()
     column_type: TypeEngine[Any] = _SQL_TYPES[fact_type.kind]()
     return column_type
-
-
-def now() -> datetime:
-    return datetime.now(UTC)
 
 
 def _fact_columns() -> list[Column[Any]]:

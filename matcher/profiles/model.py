@@ -21,6 +21,7 @@ from pydantic import (
     field_validator,
 )
 
+from matcher import clock
 from matcher.profiles import uscc
 
 EntityType = Literal["company", "individual_business", "farmer_cooperative"]
@@ -34,7 +35,7 @@ NonNegativeMoney = Annotated[Decimal, Field(ge=0, max_digits=18, decimal_places=
 
 
 def _not_in_future(value: date | None) -> date | None:
-    if value is not None and value > date.today():
+    if value is not None and value > clock.today():
         raise ValueError("日期不能晚于今天")
     return value
 

@@ -54,3 +54,12 @@ def profile_facts() -> list[FactSpec]:
 def enterprise_schema() -> Schema:
     """Profile facts, derived facts and ``as_of``: what every policy may name."""
     return Schema([*profile_facts(), *derived_facts(), AS_OF])
+
+
+def fact_label(schema: Schema, path: str) -> str:
+    """The label of fact ``path``; a profile field outside the schema (founders) by its title."""
+    spec = schema.get(path)
+    if spec is not None:
+        return spec.label
+    field = EnterpriseProfile.model_fields.get(path.removeprefix("enterprise."))
+    return field.title if field is not None and field.title else path

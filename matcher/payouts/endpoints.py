@@ -1,0 +1,112 @@
+"""Routes of the policy window: thin, the work is in :mod:`matcher.payouts.service`."""
+
+from typing import Annotated, Literal
+
+from fastapi import APIRouter, Query, Response, status
+
+from matcher import clock
+from matcher.api.deps import CatalogDep, CurrentPrincipal, SessionDep, StaffPrincipal
+from matcher.api.errors import not_found
+from matcher.auth.tables import Role
+from matcher.payouts import export, service
+from matcher.payouts.repository import PayoutRepository
+from matcher.payouts.schemas import (
+    ClaimCreate,
+    ClaimPublic,
+    DecisionCreate,
+    DecisionPublic,
+    ReversalCreate,
+    VerificationPublic,
+)
+from matcher.payouts.tables import DecisionKind
+
+router = APIRouter(tags=["policy window"])
+
+
+@router.post(
+    "/claims",
+    status_code=status.HTTP_201_CREATED,
+    response_model=ClaimPublic,
+    summary="提交兑现申请",
+)
+def file_claim(session: SessionDep, who: CurrentPrincipal, body: ClaimCreate) -> ClaimPublic:
+    claim = service.file_claim(
+        session, body.uscc, body.policy_id, body.facts, body.claim_date or clock.today(), who
+    )
+    return ClaimPublic.of(claim, clock.today())
+
+
+@router.get(
+    "/claims", response_model=list[ClaimPublic], summary="申请列表（工作人员按办理期限排序）"
+)
+def list_claims(
+    session: SessionDep,
+    who: CurrentPrincipal,
+    open_only: Annotated[bool, Query(description="只列出待办的申请")] = False,
+) -> list[ClaimPublic]:
+    uscc = who.uscc if who.role is Role.ENTERPRISE else None
+    today = clock.today()
+    return [ClaimPublic.of(c, today) for c in PayoutRepository(session).queue(uscc, open_only)]
+
+
+@router.get("/claims/{claim_id}", response_model=VerificationPublic, summary="申请及核验结果")
+def read_claim(session: SessionDep, who: CurrentPrincipal, claim_id: int) -> VerificationPublic:
+    claim, verification = service.verification_of(session, claim_id, who)
+    return VerificationPublic.of(claim, verification, clock.today())
+
+
+@router.get(
+    "/claims/{claim_id}/decisions", response_model=list[DecisionPublic], summary="申请的决定记录"
+)
+def claim_decisions(
+    session: SessionDep, who: CurrentPrincipal, claim_id: int
+) -> list[DecisionPublic]:
+    claim = PayoutRepository(session).claim(claim_id)
+    if claim is None or not who.may_see(claim.uscc):
+        raise not_found("申请")
+    return [DecisionPublic.of(d) for d in PayoutRepository(session).decisions(claim_id)]
+
+
+@router.post(
+    "/claims/{claim_id}/decisions",
+    status_code=status.HTTP_201_CREATED,
+    response_model=DecisionPublic,
+    summary="作出决定：批准、驳回或要求补充材料（工作人员）",
+)
+def decide(
+    session: SessionDep, staff: StaffPrincipal, claim_id: int, body: DecisionCreate
+) -> DecisionPublic:
+    decision = service.decide(
+        session, claim_id, DecisionKind(body.kind), staff, body.amount, body.reason
+    )
+    return DecisionPublic.of(decision)
+
+
+@router.post(
+    "/decisions/{decision_id}/reversal",
+    status_code=status.HTTP_201_CREATED,
+    response_model=DecisionPublic,
+    summary="冲正一项批准决定（工作人员）",
+)
+def reverse(
+    session: SessionDep, staff: StaffPrincipal, decision_id: int, body: ReversalCreate
+) -> DecisionPublic:
+    return DecisionPublic.of(service.reverse(session, decision_id, body.reason, staff))
+
+
+@router.get("/payouts/export", summary="导出已批准兑现（财务）", response_class=Response)
+def export_payouts(
+    session: SessionDep,
+    catalog: CatalogDep,
+    _staff: StaffPrincipal,
+    format: Annotated[Literal["csv", "xlsx"], Query()] = "csv",
+) -> Response:
+    titles = {p.id: p.policy.title for p in catalog}
+    table = export.rows(PayoutRepository(session).approved(), titles)
+    if format == "xlsx":
+        media = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+        content = export.to_xlsx(table)
+    else:
+        media, content = "text/csv; charset=utf-8", export.to_csv(table)
+    headers = {"Content-Disposition": f'attachment; filename="payouts.{format}"'}
+    return Response(content=content, media_type=media, headers=headers)

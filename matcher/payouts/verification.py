@@ -1,0 +1,142 @@
+"""Verify a claim: recompute it under the policy version in force on the claim's date, with the
+enterprise's facts as recorded on that date plus the claim's own facts, and check the payable
+amount against the ledger's limits."""
+
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from sqlmodel import Session
+
+from matcher import clock
+from matcher.eligibility.evaluate import evaluate_one
+from matcher.eligibility.results import Entitlement, Status
+from matcher.enterprises.repository import EnterpriseRepository
+from matcher.payouts.repository import PayoutRepository
+from matcher.payouts.tables import Claim
+from matcher.policies.claims import parse_claim
+from matcher.policies.compile import CompiledPolicy
+from matcher.policies.versions import version_in_force
+from matcher.profiles.facts import enterprise_facts
+from matcher.profiles.model import EnterpriseProfile
+from matcher.rules.ast import Value
+
+BUDGET_BUCKET = "budget"
+
+
+class NotInForce(ValueError):
+    """No version of the policy governs the claim's date."""
+
+
+@dataclass(frozen=True, slots=True)
+class LimitCheck:
+    """One ledger limit as it stands for this claim."""
+
+    bucket: str
+    label: str
+    clause: str
+    used_amount: Decimal
+    used_count: int
+    max_amount: Decimal | None
+    max_count: int | None
+    remaining: Decimal | None
+    """What this claim may still receive under the limit; ``None`` for count limits."""
+    exhausted: bool
+
+
+@dataclass(frozen=True, slots=True)
+class Verification:
+    claim_id: int
+    policy: CompiledPolicy
+    profile: EnterpriseProfile
+    entitlement: Entitlement
+    computed_amount: Decimal | None
+    payable_amount: Decimal | None
+    limits: tuple[LimitCheck, ...]
+    problems: tuple[str, ...] = field(default=())
+
+    @property
+    def approvable(self) -> bool:
+        return (
+            self.entitlement.status is Status.ELIGIBLE
+            and bool(self.payable_amount)
+            and not self.problems
+        )
+
+
+def _limits(
+    repository: PayoutRepository,
+    policy: CompiledPolicy,
+    facts: dict[str, Value],
+    computed: Decimal | None,
+) -> tuple[list[LimitCheck], list[str]]:
+    checks, problems = [], []
+    benefit = policy.policy.benefit
+    rules = [
+        (limit.per, limit.max_amount, limit.max_count, limit.clause) for limit in benefit.limits
+    ]
+    if benefit.budget is not None:
+        rules.append((BUDGET_BUCKET, benefit.budget, None, "政策资金总额"))
+    for per, max_amount, max_count, clause in rules:
+        if per == BUDGET_BUCKET:
+            bucket, label = BUDGET_BUCKET, "政策资金总额"
+        else:
+            value = facts.get(per)
+            spec = policy.schema.get(per)
+            label = spec.label if spec else per
+            if value is None:
+                problems.append(f"缺少{label}，无法核对限额")
+                continue
+            bucket = f"{per}={value}"
+        used_amount, used_count = repository.bucket_totals(policy.id, bucket)
+        remaining = None if max_amount is None else max(max_amount - used_amount, Decimal("0.00"))
+        exhausted = (max_count is not None and used_count >= max_count) or remaining == 0
+        checks.append(
+            LimitCheck(
+                bucket,
+                label,
+                clause,
+                used_amount,
+                used_count,
+                max_amount,
+                max_count,
+                remaining,
+                exhausted,
+            )
+        )
+    return checks, problems
+
+
+def verify(session: Session, claim: Claim) -> Verification:
+    """Recompute ``claim`` as of its date; raises :class:`NotInForce` when no version governs it."""
+    policy = version_in_force(session, claim.policy_id, claim.claim_date)
+    if policy is None:
+        raise NotInForce(f"政策 {claim.policy_id} 在申请日期 {claim.claim_date} 未生效")
+    profile = EnterpriseRepository(session).profile_as_of(
+        claim.uscc, clock.end_of_day(claim.claim_date)
+    )
+    assert profile is not None, "a claim's enterprise is never deleted"
+    entitlement = evaluate_one(policy, profile, claim.claim_date, claim.facts)
+    facts, _ = enterprise_facts(profile)
+    facts.update(parse_claim(policy.claim_model, claim.facts))
+    computed = entitlement.amount if entitlement.status is Status.ELIGIBLE else None
+    checks, problems = _limits(PayoutRepository(session), policy, facts, computed)
+    payable = computed
+    for check in checks:
+        if check.max_count is not None and check.exhausted:
+            payable = Decimal("0.00")
+        elif check.remaining is not None and payable is not None:
+            payable = min(payable, check.remaining)
+    if entitlement.status is not Status.ELIGIBLE:
+        problems.append("按申请日期的政策版本和企业信息重新计算，不符合条件或尚待确认")
+    elif computed is None:
+        problems.append("金额无法计算：" + "、".join(m.label for m in entitlement.missing_facts))
+    return Verification(
+        claim_id=claim.id or 0,
+        policy=policy,
+        profile=profile,
+        entitlement=entitlement,
+        computed_amount=computed,
+        payable_amount=payable,
+        limits=tuple(checks),
+        problems=tuple(problems),
+    )

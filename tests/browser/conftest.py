@@ -1,0 +1,130 @@
+"""The real app served by uvicorn on loopback, driven by headless Debian Chromium (Playwright).
+
+Chromium is Debian's (/usr/bin/chromium); Playwright's browser download is never used. Without
+it the tests are skipped, except under CI (CI=true), where that is a failure. The app runs on
+a temporary SQLite database, migrated and seeded for the session. Screenshots go to
+``test-artifacts/screenshots/``.
+"""
+
+import os
+import socket
+import threading
+import time
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+import uvicorn
+from playwright.sync_api import Browser, Page, sync_playwright
+
+from matcher.api.app import create_app
+from matcher.auth.service import create_account
+from matcher.auth.tables import Role
+from matcher.config import REPO_ROOT, Settings
+from matcher.db import make_engine, session_scope
+from matcher.enterprises.repository import EnterpriseRepository
+from matcher.migrate import upgrade
+from matcher.profiles.parse import parse_profile, parse_profile_json
+
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+SCREENSHOTS = REPO_ROOT / "test-artifacts" / "screenshots"
+VIEWPORTS: dict[str, dict[str, Any]] = {
+    "desktop": {"viewport": {"width": 1280, "height": 900}},
+    "phone": {"viewport": {"width": 390, "height": 844}, "is_mobile": True, "has_touch": True},
+}
+PASSWORD = "correct-horse-42"
+DEMO = parse_profile_json((REPO_ROOT / "examples/demo-enterprise.json").read_text("utf-8"))
+OTHER = parse_profile(
+    {
+        "uscc": "91419001MA4000001F",
+        "name": "济源市玉川食品有限公司",
+        "entity_type": "company",
+        "industry_code": "C1491",
+        "employees": 40,
+    }
+)
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port: int = probe.getsockname()[1]
+        return port
+
+
+@pytest.fixture(scope="session")
+def base_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    url = f"sqlite:///{tmp_path_factory.mktemp('browser') / 'app.sqlite3'}"
+    engine = make_engine(url)
+    upgrade(engine)
+    with session_scope(engine) as session:
+        repository = EnterpriseRepository(session)
+        repository.save(DEMO, "registration", "seed")
+        repository.save(OTHER, "tax", "seed")
+        create_account(session, "yinhui", PASSWORD, Role.ENTERPRISE, "银辉新材料", DEMO.uscc)
+        create_account(session, "wangfang", PASSWORD, Role.STAFF, "王芳")
+    app = create_app(Settings(database_url=url, environment="test"), engine)
+    port = _free_port()
+    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 15
+    while not server.started:
+        if not thread.is_alive() or time.monotonic() > deadline:
+            raise RuntimeError("uvicorn did not start")
+        time.sleep(0.05)
+    yield f"http://127.0.0.1:{port}"
+    server.should_exit = True
+    thread.join(timeout=10)
+    engine.dispose()
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[Browser]:
+    if not CHROMIUM.exists():
+        reason = f"Chromium not installed at {CHROMIUM} (apt-get install chromium)"
+        if os.environ.get("CI"):
+            pytest.fail(reason)
+        pytest.skip(reason)
+    with sync_playwright() as playwright:
+        launched = playwright.chromium.launch(
+            executable_path=str(CHROMIUM), args=CHROMIUM_ARGS, headless=True
+        )
+        yield launched
+        launched.close()
+
+
+@pytest.fixture(params=sorted(VIEWPORTS))
+def viewport(request: pytest.FixtureRequest) -> str:
+    name: str = request.param
+    return name
+
+
+@pytest.fixture
+def page(browser: Browser, base_url: str, viewport: str) -> Iterator[Page]:
+    context = browser.new_context(
+        base_url=base_url, locale="zh-CN", timezone_id="Asia/Shanghai", **VIEWPORTS[viewport]
+    )
+    opened = context.new_page()
+    yield opened
+    context.close()
+
+
+@pytest.fixture
+def screenshot(page: Page, viewport: str) -> Callable[[str], None]:
+    """``screenshot(name)`` saves the whole page as ``<name>-<viewport>.png``."""
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+
+    def save(name: str) -> None:
+        page.screenshot(path=SCREENSHOTS / f"{name}-{viewport}.png", full_page=True)
+
+    return save
