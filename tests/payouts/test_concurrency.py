@@ -30,6 +30,8 @@ from matcher.profiles.parse import parse_profile
 from tests.conftest import Api
 from tests.payouts.conftest import enterprise
 
+pytestmark = pytest.mark.parametrize("database_url", ["postgresql"], indirect=True)
+
 CODES = [f"91419001MA40001{n:02d}" for n in range(12)]
 
 
@@ -47,8 +49,6 @@ CODES = [_valid(code) for code in CODES]
 
 @pytest.fixture
 def server(api: Api, tmp_path: Path) -> Iterator[str]:
-    if api.engine.dialect.name != "postgresql":
-        pytest.skip("concurrency is exercised on PostgreSQL")
     with session_scope(api.engine) as session:
         for code in CODES:
             EnterpriseRepository(session).save(parse_profile(enterprise(code)), "registration", "t")
