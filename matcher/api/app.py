@@ -14,6 +14,7 @@ from matcher.payouts.endpoints import router as payouts_router
 from matcher.policies.catalog import Catalog, load_catalog
 from matcher.policies.endpoints import router as policies_router
 from matcher.policies.versions import publish_catalog
+from matcher.tagging.endpoints import router as tagging_router
 from matcher.web.mounting import mount_pages
 
 
@@ -85,6 +86,7 @@ def create_app(
     api.include_router(calculator_router)
     api.include_router(enterprises_router)
     api.include_router(payouts_router)
+    api.include_router(tagging_router)
     app.include_router(api)
     mount_pages(app, config)
     app.add_middleware(BodySizeLimit, limit=config.max_body_bytes)

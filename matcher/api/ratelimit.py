@@ -35,3 +35,9 @@ class RateLimiter:
         client = request.client.host if request.client else "unknown"
         if not self.hit(client):
             raise ApiError(429, "rate_limited", "请求过于频繁，请稍后再试")
+
+
+def anonymous_limit(request: Request) -> None:
+    """The dependency that applies the app's limiter for anonymous endpoints."""
+    limiter: RateLimiter = request.app.state.calculator_limiter
+    limiter(request)

@@ -3,11 +3,12 @@
 from datetime import date
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Body, Depends, Request, Response
+from fastapi import APIRouter, Body, Depends, Response
 from pydantic import BaseModel, ConfigDict, Field
 
 from matcher import clock
 from matcher.api.deps import CatalogDep
+from matcher.api.ratelimit import anonymous_limit
 from matcher.eligibility.evaluate import evaluate
 from matcher.eligibility.render import entitlement_response
 from matcher.eligibility.results import EntitlementList
@@ -41,15 +42,11 @@ EXAMPLE = {
 }
 
 
-def _rate_limit(request: Request) -> None:
-    request.app.state.calculator_limiter(request)
-
-
 @router.post(
     "/calculator",
     response_model=EntitlementList,
     summary="政策计算器（匿名，不保存任何数据）",
-    dependencies=[Depends(_rate_limit)],
+    dependencies=[Depends(anonymous_limit)],
 )
 def calculate(
     catalog: CatalogDep,

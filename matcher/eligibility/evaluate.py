@@ -27,20 +27,30 @@ from matcher.profiles.schema import fact_label
 from matcher.rules import Expression, Schema
 from matcher.rules.ast import Value
 from matcher.rules.timing import date_satisfied
+from matcher.tagging import IndustrySuggestions
+from matcher.tagging import suggest as suggest_industry
 
 FEN = Decimal("0.01")
 _OUTCOMES = {True: Outcome.PASS, False: Outcome.FAIL, None: Outcome.UNKNOWN}
 
 
+Hints = Mapping[str, str]
+"""Suggestions for missing facts, by fact path."""
+
+
 def _missing(
-    expression: Expression, facts: Mapping[str, Value], schema: Schema, derivation: Derivation
+    expression: Expression,
+    facts: Mapping[str, Value],
+    schema: Schema,
+    derivation: Derivation,
+    hints: Hints,
 ) -> list[MissingFact]:
     missing = []
     for path in expression.fields:
         if facts.get(path) is not None:
             continue
         for cause in underlying_missing(derivation, path) or (path,):
-            missing.append(MissingFact(cause, fact_label(schema, cause)))
+            missing.append(MissingFact(cause, fact_label(schema, cause), hints.get(cause)))
     return missing
 
 
@@ -51,10 +61,14 @@ def _money(value: Value) -> Decimal | None:
 
 
 def evaluate_policy(
-    compiled: CompiledPolicy, facts: Mapping[str, Value], derivation: Derivation
+    compiled: CompiledPolicy,
+    facts: Mapping[str, Value],
+    derivation: Derivation,
+    hints: Hints | None = None,
 ) -> Entitlement:
     """The verdict of one policy, criterion by criterion."""
     policy = compiled.policy
+    hints = hints or {}
     results = []
     missing: dict[str, MissingFact] = {}
     for criterion in compiled.criteria:
@@ -64,7 +78,7 @@ def evaluate_policy(
         if outcome is Outcome.FAIL and "as_of" in expression.fields:
             satisfied_on = date_satisfied(expression.node, facts)
         elif outcome is Outcome.UNKNOWN:
-            for fact in _missing(expression, facts, compiled.schema, derivation):
+            for fact in _missing(expression, facts, compiled.schema, derivation, hints):
                 missing.setdefault(fact.fact, fact)
         results.append(
             CriterionResult(
@@ -94,7 +108,7 @@ def evaluate_policy(
     if compiled.amount is not None and (status is not Status.NOT_ELIGIBLE or eligible_from):
         amount = _money(compiled.amount.evaluate(facts))
         if amount is None:
-            for fact in _missing(compiled.amount, facts, compiled.schema, derivation):
+            for fact in _missing(compiled.amount, facts, compiled.schema, derivation, hints):
                 missing.setdefault(fact.fact, fact)
     working_days = None
     if compiled.working_days is not None:
@@ -140,7 +154,23 @@ def evaluate_one(
     return evaluate_policy(compiled, _with_claim(compiled, facts, claim), derivation)
 
 
-def _derived_view(derivation: Derivation) -> DerivedFacts:
+def _industry_hint(profile: EnterpriseProfile) -> IndustrySuggestions | None:
+    """Suggest the industry from the business scope when the code is missing."""
+    if profile.industry_code is not None or not profile.business_scope:
+        return None
+    return suggest_industry(profile.business_scope)
+
+
+def _hint_text(suggestions: IndustrySuggestions | None) -> Hints:
+    if suggestions is None or not suggestions.section:
+        return {}
+    best = suggestions.section[0]
+    return {
+        "enterprise.industry_code": f"建议：{best.label} {best.label_zh}（{best.confidence:.2f}）"
+    }
+
+
+def _derived_view(derivation: Derivation, suggestions: IndustrySuggestions | None) -> DerivedFacts:
     size, slp = derivation.size, derivation.small_low_profit
     return DerivedFacts(
         size_category=size.category,
@@ -152,6 +182,7 @@ def _derived_view(derivation: Derivation) -> DerivedFacts:
         small_low_profit_tax=slp.preferential_tax,
         small_low_profit_saving=slp.saving,
         small_low_profit_basis=slp.basis,
+        industry_suggestion=suggestions,
     )
 
 
@@ -169,14 +200,16 @@ def evaluate(
     catalog = catalog if catalog is not None else default_catalog()
     facts, derivation = enterprise_facts(profile)
     facts["as_of"] = as_of
+    suggestions = _industry_hint(profile)
+    hints = _hint_text(suggestions)
     entitlements = []
     for compiled in catalog.in_force(as_of):
         claim = (claims or {}).get(compiled.id)
         policy_facts = _with_claim(compiled, facts, claim)
-        entitlements.append(evaluate_policy(compiled, policy_facts, derivation))
+        entitlements.append(evaluate_policy(compiled, policy_facts, derivation, hints))
     return EntitlementList(
         as_of=as_of,
         enterprise=EnterpriseRef(profile.uscc, profile.name),
-        derived=_derived_view(derivation),
+        derived=_derived_view(derivation, suggestions),
         entitlements=tuple(entitlements),
     )

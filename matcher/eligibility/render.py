@@ -74,7 +74,10 @@ def _entitlement(entitlement: Entitlement) -> Panel:
             Text(f"可于 {entitlement.eligible_from.isoformat()} 起申请", style="bold cyan")
         )
     if entitlement.missing_facts:
-        needed = "、".join(m.label for m in entitlement.missing_facts)
+        needed = "、".join(
+            m.label + (f"（{m.suggestion}）" if m.suggestion else "")
+            for m in entitlement.missing_facts
+        )
         parts.append(Text(f"尚需确认：{needed}", style="yellow"))
     table = Table(show_header=True, header_style="bold", expand=True, box=None)
     table.add_column("", width=2)

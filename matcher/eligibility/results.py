@@ -11,6 +11,7 @@ from decimal import Decimal
 from enum import StrEnum
 
 from matcher.rules.ast import Value
+from matcher.tagging.suggestions import IndustrySuggestions
 
 
 class Status(StrEnum):
@@ -40,6 +41,9 @@ class MissingFact:
 
     fact: str
     label: str
+    suggestion: str | None = None
+    """A machine suggestion for the fact (the industry, inferred from the business scope).
+    Only a suggestion: the criterion stays undetermined until the fact is supplied."""
 
 
 @dataclass(slots=True)
@@ -99,6 +103,8 @@ class DerivedFacts:
     small_low_profit_tax: Decimal | None
     small_low_profit_saving: Decimal | None
     small_low_profit_basis: str
+    industry_suggestion: IndustrySuggestions | None = None
+    """Inferred from the business scope when the industry code is missing; never used by rules."""
 
 
 @dataclass(slots=True)

@@ -106,3 +106,28 @@ def test_json_shape_is_stable() -> None:
         "id", "label", "result", "values", "expression", "clause", "satisfied_on",
     }  # fmt: skip
     assert data["derived"]["size_class"] == "small"
+
+
+def test_a_missing_industry_is_suggested_but_never_decided() -> None:
+    profile = parse_profile(
+        {
+            "uscc": "91419001MA4000000C",
+            "name": "钢构企业",
+            "business_scope": "钢材压延加工；金属结构制造；钢丝绳及其制品销售",
+            "employees": 50,
+            "operating_revenue": "20000000",
+            "operating_status": "operating",
+        }
+    )
+    result = evaluate(profile, date(2021, 1, 1))
+    best = result.derived.industry_suggestion
+    assert best is not None and best.section[0].label == "C"
+    assert result.derived.size_class is None
+    sme = _by_id(result.entitlements)["procurement-sme-reservation"]
+    assert sme.status is Status.UNDETERMINED
+    [industry] = [m for m in sme.missing_facts if m.fact == "enterprise.industry_code"]
+    assert industry.suggestion is not None and industry.suggestion.startswith("建议：C 制造业（")
+
+
+def test_no_suggestion_when_the_industry_is_known() -> None:
+    assert evaluate(DEMO, date(2020, 8, 1)).derived.industry_suggestion is None

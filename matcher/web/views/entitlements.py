@@ -58,7 +58,10 @@ class ResultView:
 def question(missing: MissingFact, schema: Schema) -> str:
     """A claim fact comes with the application; an enterprise fact can be supplied now."""
     label = fact_label(schema, missing.fact)
-    return f"申请时需提供：{label}" if missing.fact.startswith("claim.") else f"请补充：{label}"
+    if missing.fact.startswith("claim."):
+        return f"申请时需提供：{label}"
+    hint = f"（{missing.suggestion}，仅供参考）" if missing.suggestion else ""
+    return f"请补充：{label}{hint}"
 
 
 def _criterion(criterion: CriterionResult, schema: Schema) -> CriterionView:
