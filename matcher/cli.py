@@ -27,6 +27,7 @@ from matcher.policies.catalog import load_catalog
 from matcher.policies.issues import CatalogError
 from matcher.profiles.errors import ProfileError
 from matcher.profiles.parse import parse_profile_json
+from matcher.tagging import load_model
 
 app = typer.Typer(help="惠企政策精准推送：按企业画像匹配惠企政策。", no_args_is_help=True)
 policies_app = typer.Typer(help="政策目录。", no_args_is_help=True)
@@ -206,6 +207,8 @@ def serve(
             stored = load_demo(session, example)
         if stored:
             console.print(f"已载入演示数据：{stored} 家企业")
+    with console.status("正在准备行业推断模型……"):
+        load_model()
     console.print(f"数据库：{_shown_url()}")
     console.print(f"服务地址：[bold]http://{host}:{port}/[/]　API 文档：http://{host}:{port}/docs")
     if demo and config.environment == "development":
