@@ -25,6 +25,7 @@ from matcher.payouts.repository import PayoutRepository
 from matcher.policies.cases import load_cases, run_case
 from matcher.policies.catalog import load_catalog
 from matcher.policies.issues import CatalogError
+from matcher.population.cli import register as register_population
 from matcher.profiles.errors import ProfileError
 from matcher.profiles.parse import parse_profile_json
 from matcher.tagging import load_model
@@ -40,6 +41,7 @@ app.add_typer(tokens_app, name="tokens")
 app.add_typer(accounts_app, name="accounts")
 app.add_typer(db_app, name="db")
 app.add_typer(ledger_app, name="ledger")
+register_population(app)
 
 console = Console()
 errors = Console(stderr=True, soft_wrap=True)

@@ -4,10 +4,12 @@ from matcher.auth import tables as auth_tables
 from matcher.enterprises import tables as enterprise_tables
 from matcher.payouts import tables as payout_tables
 from matcher.policies import tables as policy_tables
+from matcher.population import tables as population_tables
 
 __all__ = [
     "auth_tables",
     "enterprise_tables",
     "payout_tables",
     "policy_tables",
+    "population_tables",
 ]

@@ -1,0 +1,110 @@
+"""``matcher match-all``: judge every enterprise on record against the policies in force."""
+
+import time
+from datetime import date
+from decimal import Decimal
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+from matcher import clock
+from matcher.db import default_engine, session_scope
+from matcher.migrate import upgrade
+from matcher.policies.catalog import Catalog, load_catalog
+from matcher.policies.issues import CatalogError
+from matcher.population.service import (
+    PolicyTally,
+    UnknownPolicy,
+    match_population,
+    policies_to_match,
+)
+from matcher.population.tables import MatchRun
+
+console = Console()
+errors = Console(stderr=True, soft_wrap=True)
+
+
+def register(app: typer.Typer) -> None:
+    """Add ``match-all`` to ``app``."""
+    app.command("match-all")(match_all)
+
+
+def match_all(
+    as_of: Annotated[
+        str | None, typer.Option("--as-of", help="匹配日期 YYYY-MM-DD，默认今天")
+    ] = None,
+    policy: Annotated[
+        str | None, typer.Option("--policy", help="只匹配这一项政策（政策 id），如新发布的政策")
+    ] = None,
+) -> None:
+    """在数据库内匹配全部企业与在施政策，写入本次匹配的资格快照。"""
+    try:
+        day = date.fromisoformat(as_of) if as_of else clock.today()
+    except ValueError:
+        errors.print(f"[red]日期无效：{as_of}（应为 YYYY-MM-DD）[/]")
+        raise typer.Exit(2) from None
+    try:
+        policies = policies_to_match(_catalog(), day, policy)
+    except UnknownPolicy as error:
+        reason = f"在 {day} 不在有效期内" if error.in_catalog else "不在政策目录中"
+        errors.print(f"[red]政策 {error.policy_id} {reason}[/]")
+        raise typer.Exit(2) from None
+    engine = default_engine()
+    upgrade(engine)
+    started = time.perf_counter()
+    with session_scope(engine) as session, _progress() as progress:
+        task = progress.add_task(policies[0].policy.title if policies else "", total=len(policies))
+
+        def step(tally: PolicyTally) -> None:
+            session.commit()
+            done = int(progress.tasks[task].completed) + 1
+            following = policies[done].policy.title if done < len(policies) else "完成"
+            progress.update(task, advance=1, description=following)
+
+        run = match_population(session, policies, day, step)
+    _summary(run, time.perf_counter() - started)
+
+
+def _catalog() -> Catalog:
+    try:
+        return load_catalog()
+    except CatalogError as error:
+        for issue in error.issues:
+            errors.print(str(issue), markup=False, highlight=False)
+        errors.print(f"[red]政策目录加载失败：{len(error.issues)} 处错误[/]")
+        raise typer.Exit(1) from None
+
+
+def _progress() -> Progress:
+    return Progress(
+        TextColumn("正在匹配 [bold]{task.description}[/]"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        console=console,
+        transient=True,
+    )
+
+
+def _summary(run: MatchRun, seconds: float) -> None:
+    table = Table(title=f"第 {run.id} 次匹配　匹配日期 {run.as_of}　企业 {run.enterprises:,} 家")
+    table.add_column("政策", overflow="fold", min_width=12)
+    for header in ("符合条件", "待确认", "不符合", "到期可申请", "金额（万元）"):
+        table.add_column(header, justify="right", no_wrap=True)
+    for tally in run.catalog:
+        table.add_row(
+            tally["title"],
+            f"{tally['eligible']:,}",
+            f"{tally['undetermined']:,}",
+            f"{tally['not_eligible']:,}",
+            f"{tally['waiting']:,}",
+            f"{Decimal(tally['eligible_amount']) / 10000:,.2f}",
+        )
+    console.print(table)
+    console.print("金额为符合条件企业的应享金额合计。")
+    console.print(
+        f"匹配完成：政策 {len(run.catalog)} 项，用时 {seconds:.1f} 秒，资格快照已写入数据库。"
+    )

@@ -1,0 +1,111 @@
+from datetime import date
+from decimal import Decimal
+
+import pytest
+import typer
+from sqlalchemy import Engine, func, select
+from sqlmodel import Session
+from typer.testing import CliRunner
+
+import matcher.population.cli
+from matcher.config import REPO_ROOT
+from matcher.enterprises.repository import EnterpriseRepository
+from matcher.policies.catalog import default_catalog
+from matcher.population.service import (
+    PolicyTally,
+    UnknownPolicy,
+    match_population,
+    policies_to_match,
+)
+from matcher.population.tables import EntitlementSnapshot, MatchRun
+from matcher.profiles.parse import parse_profile_json
+from tests.population.factories import uscc
+
+DEMO = parse_profile_json((REPO_ROOT / "examples/demo-enterprise.json").read_text("utf-8"))
+DAY = date(2020, 8, 1)
+
+
+@pytest.fixture
+def population(engine: Engine) -> Engine:
+    """The demo enterprise and two others, saved the way the API saves them."""
+    with Session(engine) as session:
+        repository = EnterpriseRepository(session)
+        repository.save(DEMO, "registration", "test")
+        small = DEMO.model_copy(update={"uscc": uscc("419001", 1), "employees": 5})
+        repository.save(small, "registration", "test")
+        unknown = DEMO.model_copy(update={"uscc": uscc("410100", 2), "registered_on": None})
+        repository.save(unknown, "registration", "test")
+        session.commit()
+    return engine
+
+
+def test_a_run_records_its_catalog_and_tallies(population: Engine) -> None:
+    steps: list[PolicyTally] = []
+    with Session(population, expire_on_commit=False) as session:
+        run = match_population(session, default_catalog().in_force(DAY), DAY, steps.append)
+        session.commit()
+    assert run.finished_at is not None and run.enterprises == 3
+    assert [t.policy_id for t in steps] == [p.id for p in default_catalog().in_force(DAY)]
+    assert [entry["policy_id"] for entry in run.catalog] == [t.policy_id for t in steps]
+    tally = next(t for t in steps if t.policy_id == "rnd-super-deduction")
+    assert (tally.eligible, tally.undetermined, tally.not_eligible) == (3, 0, 0)
+    assert tally.eligible_amount == Decimal("928125.00")
+    startup = next(t for t in steps if t.policy_id == "startup-subsidy")
+    assert (startup.eligible, startup.not_eligible, startup.waiting) == (0, 3, 2)
+    with Session(population) as session:
+        stored = session.execute(
+            select(EntitlementSnapshot).where(EntitlementSnapshot.policy_id == "startup-subsidy")
+        ).scalars()
+        waiting = {(r.status, r.amount, r.eligible_from) for r in stored}
+    assert waiting == {("not_eligible", Decimal("5000.00"), date(2020, 9, 16))}
+
+
+def test_one_policy_only(population: Engine) -> None:
+    policies = policies_to_match(default_catalog(), DAY, "startup-subsidy")
+    with Session(population) as session:
+        run = match_population(session, policies, DAY)
+        session.commit()
+        policy_ids = session.execute(
+            select(EntitlementSnapshot.policy_id)
+            .distinct()
+            .where(EntitlementSnapshot.run_id == run.id)
+        ).scalars()
+        assert list(policy_ids) == ["startup-subsidy"]
+
+
+def test_an_unknown_or_expired_policy_is_refused() -> None:
+    with pytest.raises(UnknownPolicy) as unknown:
+        policies_to_match(default_catalog(), DAY, "no-such-policy")
+    assert not unknown.value.in_catalog
+    with pytest.raises(UnknownPolicy) as not_yet:
+        policies_to_match(default_catalog(), date(2020, 1, 1), "startup-subsidy")
+    assert not_yet.value.in_catalog
+
+
+def test_match_all_command(population: Engine, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(matcher.population.cli, "default_engine", lambda: population)
+    app = typer.Typer()
+    matcher.population.cli.register(app)
+    app.command("noop")(lambda: None)  # a second command keeps match-all a subcommand
+    runner = CliRunner()
+
+    result = runner.invoke(app, ["match-all", "--as-of", "2020-08-01"])
+    assert result.exit_code == 0, result.output
+    assert "匹配完成：政策 14 项" in result.stdout
+    assert "匹配日期 2020-08-01" in result.stdout
+
+    result = runner.invoke(
+        app, ["match-all", "--as-of", "2020-08-01", "--policy", "startup-subsidy"]
+    )
+    assert result.exit_code == 0, result.output
+    assert "匹配完成：政策 1 项" in result.stdout
+    with Session(population) as session:
+        runs = session.execute(select(func.count()).select_from(MatchRun)).scalar_one()
+    assert runs == 2
+
+    result = runner.invoke(app, ["match-all", "--policy", "no-such-policy"])
+    assert result.exit_code == 2
+    assert "政策 no-such-policy 不在政策目录中" in result.stderr
+    result = runner.invoke(app, ["match-all", "--as-of", "2020-13-01"])
+    assert result.exit_code == 2
+    assert "日期无效" in result.stderr
