@@ -3,7 +3,7 @@
 from collections.abc import Callable, Iterator
 from typing import Annotated
 
-from fastapi import Depends, Request
+from fastapi import Depends, Path, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from sqlalchemy import Engine
 from sqlmodel import Session
@@ -35,7 +35,12 @@ def get_catalog(request: Request) -> Catalog:
     return catalog
 
 
-SessionDep = Annotated[Session, Depends(get_session)]
+RecordId = Annotated[int, Path(ge=1, le=2**31 - 1, description="记录编号")]
+"""Ids are 32-bit integers in the database; anything else names no record."""
+
+SessionDep = Annotated[Session, Depends(get_session, scope="function")]
+"""Committed before the response is sent (``scope="function"``), so a client that is told
+something was saved can rely on it."""
 CatalogDep = Annotated[Catalog, Depends(get_catalog)]
 
 _bearer = HTTPBearer(auto_error=False, description="访问令牌（matcher tokens issue 签发）")

@@ -18,6 +18,13 @@ def hash_id_number(id_number: str) -> str:
     return hmac.new(key, normalized.encode("utf-8"), hashlib.sha256).hexdigest()
 
 
+def valid_id_hash(number: object) -> str | None:
+    """The keyed hash of a valid ID number; ``None`` when the number is not one."""
+    if not isinstance(number, str) or not ric.is_valid(number):
+        return None
+    return hash_id_number(number)
+
+
 def replace_id_numbers(data: Any) -> Any:
     """``data`` with each founder's ``id_number`` replaced by ``id_hash``."""
     if not isinstance(data, dict) or not isinstance(data.get("founders"), list | tuple):
@@ -30,12 +37,13 @@ def replace_id_numbers(data: Any) -> Any:
             if number is None:
                 founders.append(founder)
                 continue
-            if not isinstance(number, str) or not ric.is_valid(number):
+            hashed = valid_id_hash(number)
+            if hashed is None:
                 errors.append(
                     FieldError(f"founders.{index}.id_number", "invalid_id_number", "身份证号码无效")
                 )
                 continue
-            founder["id_hash"] = hash_id_number(number)
+            founder["id_hash"] = hashed
         founders.append(founder)
     if errors:
         raise ProfileError(errors)

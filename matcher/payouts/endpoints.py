@@ -5,7 +5,7 @@ from typing import Annotated, Literal
 from fastapi import APIRouter, Query, Response, status
 
 from matcher import clock
-from matcher.api.deps import CatalogDep, CurrentPrincipal, SessionDep, StaffPrincipal
+from matcher.api.deps import CatalogDep, CurrentPrincipal, RecordId, SessionDep, StaffPrincipal
 from matcher.api.errors import not_found
 from matcher.auth.tables import Role
 from matcher.payouts import export, service
@@ -50,7 +50,9 @@ def list_claims(
 
 
 @router.get("/claims/{claim_id}", response_model=VerificationPublic, summary="申请及核验结果")
-def read_claim(session: SessionDep, who: CurrentPrincipal, claim_id: int) -> VerificationPublic:
+def read_claim(
+    session: SessionDep, who: CurrentPrincipal, claim_id: RecordId
+) -> VerificationPublic:
     claim, verification = service.verification_of(session, claim_id, who)
     return VerificationPublic.of(claim, verification, clock.today())
 
@@ -59,7 +61,7 @@ def read_claim(session: SessionDep, who: CurrentPrincipal, claim_id: int) -> Ver
     "/claims/{claim_id}/decisions", response_model=list[DecisionPublic], summary="申请的决定记录"
 )
 def claim_decisions(
-    session: SessionDep, who: CurrentPrincipal, claim_id: int
+    session: SessionDep, who: CurrentPrincipal, claim_id: RecordId
 ) -> list[DecisionPublic]:
     claim = PayoutRepository(session).claim(claim_id)
     if claim is None or not who.may_see(claim.uscc):
@@ -74,7 +76,7 @@ def claim_decisions(
     summary="作出决定：批准、驳回或要求补充材料（工作人员）",
 )
 def decide(
-    session: SessionDep, staff: StaffPrincipal, claim_id: int, body: DecisionCreate
+    session: SessionDep, staff: StaffPrincipal, claim_id: RecordId, body: DecisionCreate
 ) -> DecisionPublic:
     decision = service.decide(
         session, claim_id, DecisionKind(body.kind), staff, body.amount, body.reason
@@ -89,7 +91,7 @@ def decide(
     summary="冲正一项批准决定（工作人员）",
 )
 def reverse(
-    session: SessionDep, staff: StaffPrincipal, decision_id: int, body: ReversalCreate
+    session: SessionDep, staff: StaffPrincipal, decision_id: RecordId, body: ReversalCreate
 ) -> DecisionPublic:
     return DecisionPublic.of(service.reverse(session, decision_id, body.reason, staff))
 
@@ -102,11 +104,6 @@ def export_payouts(
     format: Annotated[Literal["csv", "xlsx"], Query()] = "csv",
 ) -> Response:
     titles = {p.id: p.policy.title for p in catalog}
-    table = export.rows(PayoutRepository(session).approved(), titles)
-    if format == "xlsx":
-        media = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-        content = export.to_xlsx(table)
-    else:
-        media, content = "text/csv; charset=utf-8", export.to_csv(table)
-    headers = {"Content-Disposition": f'attachment; filename="payouts.{format}"'}
-    return Response(content=content, media_type=media, headers=headers)
+    document = export.document(PayoutRepository(session).approved(), titles, format)
+    headers = {"Content-Disposition": f'attachment; filename="{document.filename}"'}
+    return Response(content=document.content, media_type=document.media_type, headers=headers)

@@ -3,12 +3,15 @@
 import csv
 import io
 from collections.abc import Sequence
+from dataclasses import dataclass
 from decimal import Decimal
+from typing import Literal
 
 from openpyxl import Workbook
 
 from matcher.payouts.tables import Claim, Decision
 
+Format = Literal["csv", "xlsx"]
 COLUMNS = (
     "决定序号",
     "申请编号",
@@ -63,3 +66,21 @@ def to_xlsx(table: list[list[object]]) -> bytes:
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()
+
+
+@dataclass(frozen=True, slots=True)
+class Document:
+    content: bytes
+    media_type: str
+    filename: str
+
+
+def document(
+    approved: Sequence[tuple[Claim, Decision]], titles: dict[str, str], format: Format
+) -> Document:
+    """The export in ``format``, ready to send."""
+    table = rows(approved, titles)
+    if format == "xlsx":
+        media = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+        return Document(to_xlsx(table), media, "payouts.xlsx")
+    return Document(to_csv(table), "text/csv; charset=utf-8", "payouts.csv")

@@ -52,14 +52,19 @@ class PayoutRepository:
             )
         ).first()
 
-    def bucket_totals(self, policy_id: str, bucket: str) -> tuple[Decimal, int]:
-        """The amount and count committed so far against one limit bucket."""
-        amount, count = self.session.exec(
-            select(
-                func.coalesce(func.sum(LedgerEntry.amount), 0),
-                func.coalesce(func.sum(LedgerEntry.count), 0),
-            ).where(LedgerEntry.policy_id == policy_id, LedgerEntry.bucket == bucket)
-        ).one()
+    def bucket_totals(
+        self, policy_id: str, bucket: str, other_than_claim: int | None = None
+    ) -> tuple[Decimal, int]:
+        """The amount and count committed against one limit bucket, by claims other than
+        ``other_than_claim`` (so an approved claim does not count against itself)."""
+        statement = select(
+            func.coalesce(func.sum(LedgerEntry.amount), 0),
+            func.coalesce(func.sum(LedgerEntry.count), 0),
+        ).where(LedgerEntry.policy_id == policy_id, LedgerEntry.bucket == bucket)
+        if other_than_claim is not None:
+            own = select(Decision.id).where(Decision.claim_id == other_than_claim)
+            statement = statement.where(col(LedgerEntry.decision_id).not_in(own))
+        amount, count = self.session.exec(statement).one()
         return Decimal(amount).quantize(Decimal("0.01")), int(count)
 
     def entries_of(self, decision_id: int) -> Sequence[LedgerEntry]:

@@ -18,7 +18,7 @@ from matcher.api.errors import ApiError, not_found
 from matcher.auth.service import Principal
 from matcher.config import settings
 from matcher.eligibility.evaluate import FEN
-from matcher.enterprises.founders import hash_id_number
+from matcher.enterprises.founders import valid_id_hash
 from matcher.enterprises.repository import EnterpriseRepository
 from matcher.payouts.chain import record_hash
 from matcher.payouts.deadlines import add_working_days
@@ -45,13 +45,19 @@ ID_NUMBER_SUFFIX, ID_HASH_SUFFIX = "_id_number", "_id_hash"
 
 
 def _hash_id_numbers(facts: dict[str, Any]) -> dict[str, Any]:
-    """A claim may give ``<x>_id_number`` for a declared ``<x>_id_hash``: hash it on arrival."""
-    result = {}
+    """A claim may give ``<x>_id_number`` for a declared ``<x>_id_hash``: checked (GB 11643)
+    and hashed on arrival, so the number itself is never stored."""
+    result, errors = {}, []
     for name, value in facts.items():
-        if name.endswith(ID_NUMBER_SUFFIX) and isinstance(value, str):
-            result[name.removesuffix(ID_NUMBER_SUFFIX) + ID_HASH_SUFFIX] = hash_id_number(value)
-        else:
+        if not name.endswith(ID_NUMBER_SUFFIX):
             result[name] = value
+            continue
+        hashed = valid_id_hash(value)
+        if hashed is None:
+            errors.append(FieldError(f"facts.{name}", "invalid_id_number", "身份证号码无效"))
+        result[name.removesuffix(ID_NUMBER_SUFFIX) + ID_HASH_SUFFIX] = hashed
+    if errors:
+        raise ProfileError(errors)
     return result
 
 

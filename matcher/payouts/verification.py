@@ -67,7 +67,7 @@ def _limits(
     repository: PayoutRepository,
     policy: CompiledPolicy,
     facts: dict[str, Value],
-    computed: Decimal | None,
+    claim_id: int | None,
 ) -> tuple[list[LimitCheck], list[str]]:
     checks, problems = [], []
     benefit = policy.policy.benefit
@@ -87,7 +87,7 @@ def _limits(
                 problems.append(f"缺少{label}，无法核对限额")
                 continue
             bucket = f"{per}={value}"
-        used_amount, used_count = repository.bucket_totals(policy.id, bucket)
+        used_amount, used_count = repository.bucket_totals(policy.id, bucket, claim_id)
         remaining = None if max_amount is None else max(max_amount - used_amount, Decimal("0.00"))
         exhausted = (max_count is not None and used_count >= max_count) or remaining == 0
         checks.append(
@@ -119,7 +119,7 @@ def verify(session: Session, claim: Claim) -> Verification:
     facts, _ = enterprise_facts(profile)
     facts.update(parse_claim(policy.claim_model, claim.facts))
     computed = entitlement.amount if entitlement.status is Status.ELIGIBLE else None
-    checks, problems = _limits(PayoutRepository(session), policy, facts, computed)
+    checks, problems = _limits(PayoutRepository(session), policy, facts, claim.id)
     payable = computed
     for check in checks:
         if check.max_count is not None and check.exhausted:

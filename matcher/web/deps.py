@@ -7,6 +7,7 @@ from typing import Annotated
 
 from fastapi import Depends, Request
 
+from matcher import clock
 from matcher.auth.service import Principal
 from matcher.auth.tables import Role
 from matcher.web import session
@@ -78,7 +79,7 @@ def as_of_query(as_of: str | None = None) -> date:
         day = parse_date(as_of)
     except FieldInvalid as error:
         raise PageError(400, "评估日期有误", str(error)) from None
-    return day or date.today()
+    return day or clock.today()
 
 
 AsOfDep = Annotated[date, Depends(as_of_query)]

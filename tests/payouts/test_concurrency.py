@@ -41,7 +41,7 @@ def _valid(code: str) -> str:
 
 def _id_number(n: int) -> str:
     base = f"1101051949123100{n}"
-    return base + ric.calc_check_digit(base)
+    return base + ric.calc_check_digit(base + "0")
 
 
 CODES = [_valid(code) for code in CODES]

@@ -230,3 +230,22 @@ def test_export_for_finance(window: Api, file_claim: File) -> None:
     sheet = load_workbook(io.BytesIO(xlsx.content)).active
     assert sheet is not None
     assert sheet["D2"].value == "一次性开业补贴" and float(sheet["F2"].value) == 5000.0
+
+
+def test_invalid_id_numbers_and_out_of_range_ids_are_refused(window: Api, file_claim: File) -> None:
+    bad = file_claim("startup-subsidy", {"founder_id_number": "110105194912310021"})
+    assert bad.status_code == 422
+    assert [(d["field"], d["message"]) for d in bad.json()["error"]["details"]] == [
+        ("facts.founder_id_number", "身份证号码无效")
+    ]
+    huge = window.client.get("/api/v1/claims/99999999999", headers=window.headers("staff"))
+    assert huge.status_code == 422
+    assert huge.json()["error"]["details"][0]["field"] == "claim_id"
+
+
+def test_an_approved_claim_does_not_count_against_itself(window: Api, file_claim: File) -> None:
+    claim = file_claim("startup-subsidy", {"founder_id_number": FOUNDER}).json()
+    assert _decide(window, claim["id"], kind="approve", amount="5000").status_code == 201
+    shown = window.client.get(f"/api/v1/claims/{claim['id']}", headers=window.headers("staff"))
+    assert shown.json()["payable_amount"] == "5000.00"
+    assert shown.json()["limits"][0]["used_count"] == 0

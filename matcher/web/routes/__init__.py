@@ -3,8 +3,8 @@
 from fastapi import APIRouter, Depends
 
 from matcher.web.deps import check_csrf
-from matcher.web.routes import account, calculator, public, staff
+from matcher.web.routes import account, calculator, claims, filing, public, staff
 
 router = APIRouter(include_in_schema=False, dependencies=[Depends(check_csrf)])
-for module in (public, calculator, account, staff):
+for module in (public, calculator, account, staff, claims, filing):
     router.include_router(module.router)

@@ -1,10 +1,9 @@
 """The anonymous 政策计算器: a form in, the entitlement list out, nothing stored."""
 
-from datetime import date
-
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import HTMLResponse
 
+from matcher import clock
 from matcher.api.deps import CatalogDep
 from matcher.eligibility.evaluate import evaluate
 from matcher.web.calculator_form import CalculatorForm, read_calculator
@@ -32,7 +31,7 @@ def calculator_page(request: Request) -> HTMLResponse:
 @router.post("/calculator", dependencies=[Depends(_rate_limit)])
 def calculate(request: Request, catalog: CatalogDep, posted: FormDep) -> HTMLResponse:
     """The result, or the form again with a message beside each bad field."""
-    form = read_calculator(posted, date.today())
+    form = read_calculator(posted, clock.today())
     if form.parsed is None:
         return render(request, "calculator.html", status=422, form=form, result=None)
     result = evaluate(form.parsed.profile, form.parsed.as_of, catalog)

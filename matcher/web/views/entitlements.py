@@ -17,7 +17,7 @@ from matcher.profiles.schema import enterprise_schema, fact_label
 from matcher.rules import Schema
 
 _ORDER = (Status.ELIGIBLE, Status.UNDETERMINED, Status.NOT_ELIGIBLE)
-_MARKS = {Outcome.PASS: "✓", Outcome.FAIL: "✗", Outcome.UNKNOWN: "?"}
+OUTCOME_MARKS = {Outcome.PASS: "✓", Outcome.FAIL: "✗", Outcome.UNKNOWN: "?"}
 
 
 @dataclass(frozen=True, slots=True)
@@ -69,7 +69,7 @@ def _criterion(criterion: CriterionResult, schema: Schema) -> CriterionView:
         Seen(fact_label(schema, path), show_value(path, value))
         for path, value in criterion.values.items()
     )
-    return CriterionView(criterion, _MARKS[criterion.result], seen)
+    return CriterionView(criterion, OUTCOME_MARKS[criterion.result], seen)
 
 
 def _entitlement(entitlement: Entitlement, schema: Schema) -> EntitlementView:

@@ -1,0 +1,74 @@
+"""The policy window in a real browser: an enterprise files a claim from its homepage; a staff
+member files a late one for another enterprise, then finds the first in the queue, reviews it
+and approves it."""
+
+from collections.abc import Callable
+
+from playwright.sync_api import Page, expect
+from stdnum.cn import ric
+
+from tests.browser.test_scenarios import _sign_in
+
+Screenshot = Callable[[str], None]
+OTHER_USCC = "91419001MA4000001F"
+FOUNDER_BASE = {"desktop": "11010519800101001", "phone": "11010519800101002"}
+"""A founder per viewport: the subsidy is paid once per founder, and both runs share a server."""
+
+
+def _founder(viewport: str) -> str:
+    base = FOUNDER_BASE[viewport]
+    return base + ric.calc_check_digit(base + "0")  # the digit in place is ignored
+
+
+def _file_claim(page: Page, viewport: str, screenshot: Screenshot) -> str:
+    """File a startup-subsidy claim as the demo enterprise; the claim's number."""
+    _sign_in(page, "yinhui")
+    page.locator("#policy-startup-subsidy").get_by_role("link", name="申请兑现").click()
+    expect(page.get_by_role("heading", name="申请兑现：一次性开业补贴")).to_be_visible()
+    page.get_by_label("申领创业者（身份证号）").fill(_founder(viewport))
+    screenshot("claim-form")
+    page.get_by_role("button", name="提交申请").click()
+    expect(page.locator(".claim-summary")).to_contain_text("待审核")
+    expect(page.locator("body")).not_to_contain_text(_founder(viewport))
+    claim_id = page.url.rsplit("/", 1)[1]
+    page.get_by_role("button", name="退出").click()
+    return claim_id
+
+
+def test_staff_review_and_approve_a_claim(
+    page: Page, viewport: str, screenshot: Screenshot
+) -> None:
+    claim_id = _file_claim(page, viewport, screenshot)
+    _sign_in(page, "wangfang")
+    page.goto(f"/staff/enterprises/{OTHER_USCC}/claims/new?policy=simplified-deregistration")
+    page.get_by_label("申请日期").fill("2020-09-29")
+    page.get_by_role("button", name="提交申请").click()
+    expect(page.locator(".claim-summary")).to_contain_text("逾期")
+
+    page.get_by_role("navigation", name="主导航").get_by_role("link", name="待办申请").click()
+    expect(page.get_by_role("heading", name="待办申请")).to_be_visible()
+    expect(page.locator("tbody tr").first).to_contain_text("逾期")  # the earliest due first
+    row = page.locator("tr", has_text=f"#{claim_id}")
+    expect(row).not_to_contain_text("逾期")
+    expect(row).to_contain_text("济源市银辉新材料有限公司")
+    expect(row).to_contain_text("待审核")
+    screenshot("staff-queue")
+
+    row.get_by_role("link", name="一次性开业补贴").click()
+    expect(page.get_by_role("heading", name="一次性开业补贴")).to_be_visible()
+    expect(page.locator(".verification")).to_contain_text("自登记注册之日起经营满1年")
+    expect(page.locator(".verification")).to_contain_text(
+        "原文：自工商登记注册之日起正常经营1年以上"
+    )
+    expect(page.locator(".limits")).to_contain_text("剩余1 次")
+    expect(page.get_by_label("批准金额（元）")).to_have_value("5000.00")
+    screenshot("staff-claim")
+
+    page.get_by_role("button", name="批准").click()
+    history = page.locator(".history")
+    expect(history).to_contain_text("批准")
+    expect(history).to_contain_text("5,000.00 元")
+    expect(history).to_contain_text("王芳")
+    expect(page.locator(".claim-summary")).to_contain_text("已批准")
+    expect(page.get_by_role("heading", name="冲正")).to_be_visible()
+    screenshot("staff-claim-approved")
