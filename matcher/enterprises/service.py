@@ -84,3 +84,21 @@ def import_csv(session: Session, text: str, source: str, actor: Principal) -> Im
     repository = EnterpriseRepository(session)
     created = sum(repository.save(profile, source, actor.name) for profile in profiles)
     return ImportResult(created=created, updated=len(profiles) - created)
+
+
+def confirm_industry(
+    session: Session, uscc: str, industry_code: str, actor: Principal
+) -> EnterpriseProfile:
+    """Record the industry code a staff member confirmed or corrected, as ``staff_confirmed``.
+
+    This is how a suggestion from the business scope becomes a fact the rules may use.
+    """
+    repository = EnterpriseRepository(session)
+    profile = repository.get(uscc)
+    if profile is None:
+        raise not_found("企业")
+    data = profile.model_dump()
+    data["industry_code"] = industry_code.strip().upper()
+    confirmed = parse_profile(data)
+    repository.save(confirmed, "staff_confirmed", actor.name)
+    return confirmed

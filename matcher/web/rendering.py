@@ -10,11 +10,12 @@ from matcher.auth.tables import ROLE_LABELS
 from matcher.templating import render_template
 from matcher.web import session
 
-# Pages load nothing from elsewhere, run no script and post only to this site.
+# Pages load nothing from elsewhere, run only this site's own scripts (the calculator's
+# industry suggestions) and post only to this site.
 _HEADERS = {
     "Content-Security-Policy": (
-        "default-src 'none'; style-src 'self'; img-src 'self'; "
-        "form-action 'self'; frame-ancestors 'none'; base-uri 'none'"
+        "default-src 'none'; style-src 'self'; img-src 'self'; script-src 'self'; "
+        "connect-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'"
     ),
     "X-Content-Type-Options": "nosniff",
     "Referrer-Policy": "same-origin",

@@ -1,5 +1,6 @@
 """Three people using the site in a real browser, on a desktop and on a phone screen."""
 
+import re
 from collections.abc import Callable
 
 from playwright.sync_api import Page, expect
@@ -74,3 +75,19 @@ def test_staff_find_an_enterprise_and_open_it(page: Page, screenshot: Screenshot
     expect(page.locator(".profile")).to_contain_text("税务数据")
     expect(page.locator(".group-undetermined")).to_contain_text("请补充：")
     screenshot("staff-enterprise")
+
+
+def test_the_calculator_suggests_the_industry_while_typing(
+    page: Page, screenshot: Screenshot
+) -> None:
+    page.goto("/calculator")
+    page.get_by_label("经营范围").fill("钢材压延加工；金属结构制造；钢丝绳及其制品销售")
+    suggestion = page.get_by_role("button", name=re.compile(r"^C 制造业（"))
+    expect(suggestion).to_be_visible()
+    screenshot("calculator-suggestion")
+    suggestion.click()
+    expect(page.get_by_label("国民经济行业代码")).to_have_value("C")
+    page.get_by_label("从业人数").fill("60")
+    page.get_by_label("营业收入（元）").fill("30000000")
+    page.get_by_role("button", name="测算可享受的政策").click()
+    expect(page.locator(".derived")).to_contain_text("小型")

@@ -1,11 +1,14 @@
 """The staff 工作台: find an enterprise, see its facts and entitlements."""
 
 from fastapi import APIRouter, Request
-from fastapi.responses import HTMLResponse
+from fastapi.responses import HTMLResponse, RedirectResponse
+from starlette.responses import Response
 
 from matcher.api.deps import CatalogDep, SessionDep
+from matcher.enterprises import service
 from matcher.enterprises.repository import EnterpriseRepository
 from matcher.enterprises.schemas import EnterpriseSummary
+from matcher.web.attempt import Refusal, attempt
 from matcher.web.deps import AsOfDep, FormDep, StaffUser
 from matcher.web.errors import PageError
 from matcher.web.rendering import render
@@ -50,3 +53,16 @@ def enterprise_page(
     if view is None:
         raise PageError(404, "未找到该企业", "没有这个统一社会信用代码的企业档案。")
     return render(request, "staff_enterprise.html", view=view, as_of=as_of)
+
+
+@router.post("/enterprises/{uscc}/industry")
+def confirm_industry(
+    request: Request, db: SessionDep, who: StaffUser, uscc: str, form: FormDep
+) -> Response:
+    """Confirm or correct the industry code; recorded as 工作人员核实 with who and when."""
+    code = form.get("industry_code", "")
+    outcome = attempt(db, lambda: service.confirm_industry(db, uscc, code, who))
+    if isinstance(outcome, Refusal):
+        reasons = "；".join(f"{f.field}：{f.message}" for f in outcome.fields) or outcome.message
+        raise PageError(outcome.status, "行业代码未保存", reasons)
+    return RedirectResponse(f"/staff/enterprises/{uscc}#industry", status_code=303)
