@@ -32,11 +32,11 @@ from stdnum.cn import uscc as uscc_code
 
 from matcher.config import settings
 from matcher.db import default_engine, make_engine
+from matcher.enterprises.repository import row_values
 from matcher.enterprises.tables import enterprises, now
 from matcher.migrate import upgrade
 from matcher.population import cli
 from matcher.population.tables import MatchRun
-from matcher.profiles.facts import enterprise_facts
 
 JIYUAN, ZHENGZHOU = "419001", "410100"
 COLUMNS = [c.name for c in enterprises.columns]
@@ -54,8 +54,7 @@ def pool(size: int) -> list[dict[str, Any]]:
     rows = []
     for serial, profile in enumerate(varied_profiles(size), start=1):
         region = ZHENGZHOU if serial % 10 == 0 else JIYUAN
-        facts, _ = enterprise_facts(profile.model_copy(update={"uscc": _uscc(region, serial)}))
-        row = {path.removeprefix("enterprise."): value for path, value in facts.items()}
+        row = row_values(profile.model_copy(update={"uscc": _uscc(region, serial)}))
         rows.append(row | {"created_at": now(), "updated_at": now()})
     return rows
 

@@ -7,7 +7,6 @@ from typing import Annotated
 
 import typer
 import uvicorn
-from rich.console import Console
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import IntegrityError
 
@@ -15,6 +14,7 @@ from matcher import clock
 from matcher.auth.service import create_account, issue_token, revoke_token
 from matcher.auth.tables import ROLE_LABELS, Role
 from matcher.config import REPO_ROOT, settings
+from matcher.console import catalog_or_exit, console, errors, print_issues
 from matcher.db import default_engine, session_scope
 from matcher.demo import DEMO_ACCOUNTS, load_demo
 from matcher.eligibility.evaluate import evaluate
@@ -23,7 +23,6 @@ from matcher.migrate import upgrade
 from matcher.payouts.chain import GENESIS, verify_chain
 from matcher.payouts.repository import PayoutRepository
 from matcher.policies.cases import load_cases, run_case
-from matcher.policies.catalog import load_catalog
 from matcher.policies.issues import CatalogError
 from matcher.population.cli import register as register_population
 from matcher.profiles.errors import ProfileError
@@ -43,33 +42,20 @@ app.add_typer(db_app, name="db")
 app.add_typer(ledger_app, name="ledger")
 register_population(app)
 
-console = Console()
-errors = Console(stderr=True, soft_wrap=True)
 
 PoliciesDir = Annotated[
     Path | None, typer.Option("--policies", help="政策目录（默认为配置的 policies/）")
 ]
 
 
-def _catalog_or_exit(root: Path | None):  # type: ignore[no-untyped-def]
-    try:
-        return load_catalog(root)
-    except CatalogError as error:
-        for issue in error.issues:
-            errors.print(str(issue), markup=False, highlight=False)
-        errors.print(f"[red]政策目录加载失败：{len(error.issues)} 处错误[/]")
-        raise typer.Exit(1) from None
-
-
 @policies_app.command("check")
 def check(root: PoliciesDir = None) -> None:
     """加载并检查政策目录，运行每项政策的测试用例。"""
-    catalog = _catalog_or_exit(root)
+    catalog = catalog_or_exit(root)
     try:
         cases = load_cases(catalog)
     except CatalogError as error:
-        for issue in error.issues:
-            errors.print(str(issue), markup=False, highlight=False)
+        print_issues(error)
         raise typer.Exit(1) from None
     outcomes = [run_case(case) for case in cases]
     failed = [o for o in outcomes if not o.passed]
@@ -111,7 +97,7 @@ def match(
             errors.print(f"{problem.field}: {problem.message}", markup=False, highlight=False)
         errors.print(f"[red]企业画像无效：{len(error.errors)} 处错误[/]")
         raise typer.Exit(2) from None
-    result = evaluate(enterprise, day, _catalog_or_exit(root))
+    result = evaluate(enterprise, day, catalog_or_exit(root))
     if as_json:
         sys.stdout.write(to_json(result) + "\n")
     else:

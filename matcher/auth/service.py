@@ -9,6 +9,8 @@ from matcher.auth.tables import Account, ApiToken, Role
 from matcher.clock import now
 from matcher.profiles.uscc import validate as validate_uscc
 
+_DUMMY_HASH = hash_password("no account has this password")
+
 
 @dataclass(frozen=True, slots=True)
 class Principal:
@@ -85,8 +87,9 @@ def create_account(
 
 def authenticate_password(session: Session, username: str, password: str) -> Principal | None:
     account = session.exec(select(Account).where(Account.username == username)).first()
-    if account is None or account.disabled_at is not None:
+    if account is None:
+        verify_password(password, _DUMMY_HASH)  # as slow as a real check: names stay private
         return None
-    if not verify_password(password, account.password_hash):
+    if not verify_password(password, account.password_hash) or account.disabled_at is not None:
         return None
     return Principal(Role(account.role), account.uscc, account.display_name)

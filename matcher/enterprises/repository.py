@@ -17,7 +17,7 @@ from matcher.serialization import to_json_value
 PROFILE_FIELDS = tuple(name for name in EnterpriseProfile.model_fields if name != "founders")
 
 
-def _columns(profile: EnterpriseProfile) -> dict[str, Any]:
+def row_values(profile: EnterpriseProfile) -> dict[str, Any]:
     """The row of ``profile``: its facts and the facts derived from them."""
     values = {name: getattr(profile, name) for name in PROFILE_FIELDS}
     derived = derive(profile).values
@@ -59,7 +59,7 @@ class EnterpriseRepository:
         if profile.uscc is None or profile.name is None:
             raise ValueError("an enterprise on record needs its code and its name")
         existing = self.row(profile.uscc)
-        columns = _columns(profile)
+        columns = row_values(profile)
         if existing is None:
             enterprise_id = self.session.execute(
                 insert(enterprises).values(**columns).returning(enterprises.c.id)

@@ -6,15 +6,13 @@ from decimal import Decimal
 from typing import Annotated
 
 import typer
-from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
 from matcher import clock
+from matcher.console import catalog_or_exit, console, errors
 from matcher.db import default_engine, session_scope
 from matcher.migrate import upgrade
-from matcher.policies.catalog import Catalog, load_catalog
-from matcher.policies.issues import CatalogError
 from matcher.population.service import (
     PolicyTally,
     UnknownPolicy,
@@ -22,9 +20,6 @@ from matcher.population.service import (
     policies_to_match,
 )
 from matcher.population.tables import MatchRun
-
-console = Console()
-errors = Console(stderr=True, soft_wrap=True)
 
 
 def register(app: typer.Typer) -> None:
@@ -47,7 +42,7 @@ def match_all(
         errors.print(f"[red]日期无效：{as_of}（应为 YYYY-MM-DD）[/]")
         raise typer.Exit(2) from None
     try:
-        policies = policies_to_match(_catalog(), day, policy)
+        policies = policies_to_match(catalog_or_exit(), day, policy)
     except UnknownPolicy as error:
         reason = f"在 {day} 不在有效期内" if error.in_catalog else "不在政策目录中"
         errors.print(f"[red]政策 {error.policy_id} {reason}[/]")
@@ -66,16 +61,6 @@ def match_all(
 
         run = match_population(session, policies, day, step)
     _summary(run, time.perf_counter() - started)
-
-
-def _catalog() -> Catalog:
-    try:
-        return load_catalog()
-    except CatalogError as error:
-        for issue in error.issues:
-            errors.print(str(issue), markup=False, highlight=False)
-        errors.print(f"[red]政策目录加载失败：{len(error.issues)} 处错误[/]")
-        raise typer.Exit(1) from None
 
 
 def _progress() -> Progress:

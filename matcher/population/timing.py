@@ -12,7 +12,7 @@ from sqlalchemy import ColumnElement, and_, case, false, null, or_, true
 
 from matcher.rules import ast
 from matcher.rules.sql import DATE_OF_THRESHOLD_SQL, SqlFacts, add_days, compile_sql
-from matcher.rules.timing import _depends_on_as_of, _is_as_of, _mirror
+from matcher.rules.timing import depends_on_as_of, is_as_of, mirror
 from matcher.rules.types import Kind
 
 
@@ -58,19 +58,19 @@ def date_satisfied_sql(node: ast.Node, facts: SqlFacts) -> ColumnElement[Any] | 
         return _logical_date(node, facts)
     if not isinstance(node, ast.Compare):
         return None
-    op, subject, bound_node = _mirror(node)
-    if op not in (">=", ">") or _depends_on_as_of(bound_node):
+    op, subject, bound_node = mirror(node)
+    if op not in (">=", ">") or depends_on_as_of(bound_node):
         return None
     bound_kind = bound_node.type.kind if bound_node.type else None
-    if _is_as_of(subject) and bound_kind is Kind.DATE:
+    if is_as_of(subject) and bound_kind is Kind.DATE:
         bound = compile_sql(bound_node, facts)
         return bound if op == ">=" else add_days(bound, 1)
     if (
         isinstance(subject, ast.Call)
         and subject.name in DATE_OF_THRESHOLD_SQL
         and len(subject.args) == 2
-        and _is_as_of(subject.args[1])
-        and not _depends_on_as_of(subject.args[0])
+        and is_as_of(subject.args[1])
+        and not depends_on_as_of(subject.args[0])
         and bound_kind is Kind.INT
     ):
         threshold = compile_sql(bound_node, facts)

@@ -15,19 +15,19 @@ from matcher.rules.functions import DATE_OF_THRESHOLD
 AS_OF = "as_of"
 
 
-def _is_as_of(node: ast.Node) -> bool:
+def is_as_of(node: ast.Node) -> bool:
     return isinstance(node, ast.Field) and node.path == AS_OF
 
 
-def _mirror(node: ast.Compare) -> tuple[str, ast.Node, ast.Node]:
+def mirror(node: ast.Compare) -> tuple[str, ast.Node, ast.Node]:
     """Normalise ``n <= f(as_of)`` to ``f(as_of) >= n``."""
     flipped = {"<": ">", "<=": ">=", ">": "<", ">=": "<="}
-    if _depends_on_as_of(node.right) and not _depends_on_as_of(node.left):
+    if depends_on_as_of(node.right) and not depends_on_as_of(node.left):
         return flipped.get(node.op, node.op), node.right, node.left
     return node.op, node.left, node.right
 
 
-def _depends_on_as_of(node: ast.Node) -> bool:
+def depends_on_as_of(node: ast.Node) -> bool:
     return AS_OF in ast.fields(node)
 
 
@@ -53,18 +53,18 @@ def date_satisfied(node: ast.Node, facts: Facts) -> date | None:
         return _logical_date(node, facts)
     if not isinstance(node, ast.Compare):
         return None
-    op, subject, bound_node = _mirror(node)
-    if op not in (">=", ">") or _depends_on_as_of(bound_node):
+    op, subject, bound_node = mirror(node)
+    if op not in (">=", ">") or depends_on_as_of(bound_node):
         return None
     bound = compile_node(bound_node)(facts)
-    if _is_as_of(subject) and isinstance(bound, date):
+    if is_as_of(subject) and isinstance(bound, date):
         return bound if op == ">=" else bound + timedelta(days=1)
     if (
         isinstance(subject, ast.Call)
         and subject.name in DATE_OF_THRESHOLD
         and len(subject.args) == 2
-        and _is_as_of(subject.args[1])
-        and not _depends_on_as_of(subject.args[0])
+        and is_as_of(subject.args[1])
+        and not depends_on_as_of(subject.args[0])
         and isinstance(bound, int)
         and not isinstance(bound, bool)
     ):

@@ -8,9 +8,9 @@ from hypothesis import strategies as st
 from sqlalchemy import Connection, delete, insert
 from stdnum.cn import uscc as uscc_code
 
+from matcher.enterprises.repository import row_values
 from matcher.enterprises.tables import enterprises
 from matcher.population.tables import EntitlementSnapshot, MatchRun
-from matcher.profiles.facts import enterprise_facts
 from matcher.profiles.model import EnterpriseProfile, Founder
 
 JIYUAN, ZHENGZHOU = "419001", "410100"
@@ -129,8 +129,7 @@ def profile(data: dict[str, Any], serial: int) -> EnterpriseProfile:
 
 def row(enterprise_id: int, profile: EnterpriseProfile) -> dict[str, Any]:
     """The ``enterprises`` row of ``profile``: the facts the evaluator reads, by column."""
-    facts, _ = enterprise_facts(profile)
-    return {"id": enterprise_id} | {p.removeprefix("enterprise."): v for p, v in facts.items()}
+    return {"id": enterprise_id} | row_values(profile)
 
 
 def replace_population(connection: Connection, profiles: list[EnterpriseProfile]) -> None:
