@@ -20,6 +20,7 @@ from matcher.demo import DEMO_ACCOUNTS, load_demo
 from matcher.eligibility.evaluate import evaluate
 from matcher.eligibility.render import render, to_json
 from matcher.migrate import upgrade
+from matcher.notices.cli import register as register_notify
 from matcher.payouts.chain import GENESIS, verify_chain
 from matcher.payouts.repository import PayoutRepository
 from matcher.policies.cases import load_cases, run_case
@@ -40,7 +41,8 @@ app.add_typer(tokens_app, name="tokens")
 app.add_typer(accounts_app, name="accounts")
 app.add_typer(db_app, name="db")
 app.add_typer(ledger_app, name="ledger")
-register_population(app)
+register_population(app, policies_app)
+register_notify(app)
 
 
 PoliciesDir = Annotated[

@@ -12,6 +12,7 @@ from typing import Any
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 
+from matcher.clock import CHINA, as_utc
 from matcher.config import REPO_ROOT
 from matcher.eligibility.results import OUTCOME_LABELS, STATUS_LABELS, Outcome, Status
 from matcher.enterprises.tables import FACT_SOURCE_LABELS
@@ -23,11 +24,11 @@ TEMPLATES_DIR = REPO_ROOT / "templates"
 
 
 def show_day(value: date | datetime | None) -> str:
-    """``YYYY-MM-DD``; a moment is shown as the local calendar day it fell on."""
+    """``YYYY-MM-DD``; a moment is shown as the day it fell on in China."""
     if value is None:
         return "—"
     if isinstance(value, datetime):
-        return (value.astimezone() if value.tzinfo else value).date().isoformat()
+        return as_utc(value).astimezone(CHINA).date().isoformat()
     return value.isoformat()
 
 

@@ -1,6 +1,7 @@
 """``matcher match-all``: judge every enterprise on record against the policies in force."""
 
 import time
+from collections.abc import Sequence
 from datetime import date
 from decimal import Decimal
 from typing import Annotated
@@ -8,39 +9,48 @@ from typing import Annotated
 import typer
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
+from sqlalchemy import Engine
 
 from matcher import clock
 from matcher.console import catalog_or_exit, console, errors
 from matcher.db import default_engine, session_scope
 from matcher.migrate import upgrade
+from matcher.policies.compile import CompiledPolicy
+from matcher.policies.versions import publish
 from matcher.population.service import (
     PolicyTally,
     UnknownPolicy,
     match_population,
+    policies_not_yet_matched,
     policies_to_match,
 )
 from matcher.population.tables import MatchRun
 
+AsOf = Annotated[str | None, typer.Option("--as-of", help="匹配日期 YYYY-MM-DD，默认今天")]
 
-def register(app: typer.Typer) -> None:
-    """Add ``match-all`` to ``app``."""
+
+def register(app: typer.Typer, policies_app: typer.Typer) -> None:
+    """Add ``match-all`` to ``app`` and ``publish`` to the ``policies`` group."""
     app.command("match-all")(match_all)
+    policies_app.command("publish")(publish_policies)
+
+
+def _day(as_of: str | None) -> date:
+    try:
+        return date.fromisoformat(as_of) if as_of else clock.today()
+    except ValueError:
+        errors.print(f"[red]日期无效：{as_of}（应为 YYYY-MM-DD）[/]")
+        raise typer.Exit(2) from None
 
 
 def match_all(
-    as_of: Annotated[
-        str | None, typer.Option("--as-of", help="匹配日期 YYYY-MM-DD，默认今天")
-    ] = None,
+    as_of: AsOf = None,
     policy: Annotated[
         str | None, typer.Option("--policy", help="只匹配这一项政策（政策 id），如新发布的政策")
     ] = None,
 ) -> None:
     """在数据库内匹配全部企业与在施政策，写入本次匹配的资格快照。"""
-    try:
-        day = date.fromisoformat(as_of) if as_of else clock.today()
-    except ValueError:
-        errors.print(f"[red]日期无效：{as_of}（应为 YYYY-MM-DD）[/]")
-        raise typer.Exit(2) from None
+    day = _day(as_of)
     try:
         policies = policies_to_match(catalog_or_exit(), day, policy)
     except UnknownPolicy as error:
@@ -49,6 +59,28 @@ def match_all(
         raise typer.Exit(2) from None
     engine = default_engine()
     upgrade(engine)
+    _match(engine, policies, day)
+
+
+def publish_policies(as_of: AsOf = None) -> None:
+    """发布政策目录中的新政策或新版本，并只对这些政策匹配全部企业。"""
+    day = _day(as_of)
+    catalog = catalog_or_exit()
+    engine = default_engine()
+    upgrade(engine)
+    with session_scope(engine) as session:
+        published = publish(session, catalog, day)
+        unmatched = policies_not_yet_matched(session, catalog.in_force(day))
+    for compiled in published:
+        console.print(f"已发布：{compiled.policy.title}（版本 {compiled.version[:12]}）")
+    if not unmatched:
+        console.print("没有需要匹配的新政策或新版本。")
+        return
+    _match(engine, unmatched, day)
+
+
+def _match(engine: Engine, policies: Sequence[CompiledPolicy], day: date) -> None:
+    """Match ``policies`` with a progress bar, committing after each, then the summary."""
     started = time.perf_counter()
     with session_scope(engine) as session, _progress() as progress:
         task = progress.add_task(policies[0].policy.title if policies else "", total=len(policies))

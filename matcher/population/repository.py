@@ -19,6 +19,12 @@ class MatchRepository:
     def __init__(self, session: Session) -> None:
         self.session = session
 
+    def matched_versions(self) -> set[str]:
+        """Every policy version some finished run has matched."""
+        finished = select(col(MatchRun.catalog)).where(col(MatchRun.finished_at).is_not(None))
+        catalogs = self.session.execute(finished).scalars()
+        return {tally["version"] for catalog in catalogs for tally in catalog}
+
     def enterprise_count(self) -> int:
         return int(self.session.execute(select(func.count()).select_from(enterprises)).scalar_one())
 

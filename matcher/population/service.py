@@ -60,6 +60,15 @@ def policies_to_match(
     return chosen
 
 
+def policies_not_yet_matched(
+    session: Session, policies: Sequence[CompiledPolicy]
+) -> tuple[CompiledPolicy, ...]:
+    """The policies whose current version no finished run has matched: newly published
+    policies and new versions, which publishing matches alone."""
+    matched = MatchRepository(session).matched_versions()
+    return tuple(p for p in policies if p.version not in matched)
+
+
 def match_population(
     session: Session,
     policies: Sequence[CompiledPolicy],

@@ -8,6 +8,8 @@ from fastapi.responses import HTMLResponse, RedirectResponse
 from matcher.api.deps import CatalogDep, SessionDep
 from matcher.auth.service import Principal, authenticate_password
 from matcher.auth.tables import Role
+from matcher.enterprises.repository import EnterpriseRepository
+from matcher.notices.pages import in_app_messages
 from matcher.web import session
 from matcher.web.deps import AsOfDep, EnterpriseUser, FormDep
 from matcher.web.rendering import render
@@ -62,6 +64,9 @@ def logout(request: Request) -> RedirectResponse:
     return RedirectResponse("/", status_code=303)
 
 
+MESSAGES_SHOWN = 10
+
+
 @router.get("/me")
 def my_page(
     request: Request, db: SessionDep, catalog: CatalogDep, who: EnterpriseUser, as_of: AsOfDep
@@ -69,4 +74,6 @@ def my_page(
     """企业专属主页: the signed-in enterprise's facts and entitlements."""
     assert who.uscc is not None, "an enterprise account is always bound to a code"
     view = load_enterprise(db, catalog, who.uscc, as_of)
-    return render(request, "me.html", view=view, as_of=as_of)
+    row = EnterpriseRepository(db).row(who.uscc)
+    messages = in_app_messages(db, row["id"], MESSAGES_SHOWN) if row is not None else []
+    return render(request, "me.html", view=view, as_of=as_of, messages=messages)

@@ -8,6 +8,7 @@ from matcher.api.deps import CatalogDep, SessionDep
 from matcher.enterprises import service
 from matcher.enterprises.repository import EnterpriseRepository
 from matcher.enterprises.schemas import EnterpriseSummary
+from matcher.notices.pages import failed_notices
 from matcher.web.attempt import Refusal, attempt
 from matcher.web.deps import AsOfDep, FormDep, StaffUser
 from matcher.web.errors import PageError
@@ -17,6 +18,7 @@ from matcher.web.views.enterprise import load_enterprise
 router = APIRouter(prefix="/staff")
 
 SHOWN = 50
+FAILED_SHOWN = 20
 QUERY_LENGTH = 100
 
 
@@ -24,7 +26,8 @@ QUERY_LENGTH = 100
 def workbench(request: Request, db: SessionDep, _who: StaffUser) -> HTMLResponse:
     """The search form and how many enterprises are on record."""
     total = EnterpriseRepository(db).count()
-    return render(request, "staff.html", query="", found=None, count=0, total=total)
+    failed = failed_notices(db, FAILED_SHOWN)
+    return render(request, "staff.html", query="", found=None, count=0, total=total, failed=failed)
 
 
 @router.post("")
@@ -35,7 +38,13 @@ def search(request: Request, db: SessionDep, _who: StaffUser, form: FormDep) -> 
     rows, count = repository.search(query or None, 0, SHOWN)
     found = [EnterpriseSummary.model_validate(dict(row)) for row in rows]
     return render(
-        request, "staff.html", query=query, found=found, count=count, total=repository.count()
+        request,
+        "staff.html",
+        query=query,
+        found=found,
+        count=count,
+        total=repository.count(),
+        failed=failed_notices(db, FAILED_SHOWN),
     )
 
 

@@ -1,0 +1,171 @@
+"""Notices rendered and enqueued per second: change detection, the INSERT … SELECT into the
+outbox, then rendering every row, on SQLite and on PostgreSQL.
+
+Run: .venv/bin/python bench/notices.py [--notices 100000] [--databases sqlite,postgresql]
+
+Each enterprise has e-mail and SMS contacts and five changes between two match runs, one of
+each kind (a new entitlement, a date reached, a changed policy version, a changed amount, a
+policy matched for the first time), beside nine policies that did not change: fifteen notices
+per enterprise over the three channels.
+"""
+
+import argparse
+import os
+import tempfile
+import time
+import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import date
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import Engine, create_engine, insert, text
+from sqlalchemy.engine import make_url
+from sqlmodel import Session
+from stdnum.cn import uscc
+
+from matcher import clock
+from matcher.db import make_engine
+from matcher.enterprises.tables import enterprises
+from matcher.migrate import upgrade
+from matcher.notices.service import enqueue, notice_plan, render_pending
+from matcher.notices.tables import NoticeContact
+from matcher.policies.catalog import default_catalog
+from matcher.policies.versions import publish
+from matcher.population.tables import EntitlementSnapshot, MatchRun
+
+POSTGRES_URL = os.environ.get(
+    "MATCHER_BENCH_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test"
+)
+BEFORE, AFTER = date(2020, 8, 1), date(2020, 10, 1)
+NOTICES_PER_ENTERPRISE = 15
+PAGE = "https://hqzc.jiyuan.example/me"
+
+
+@contextmanager
+def database(name: str) -> Iterator[str]:
+    """A fresh SQLite file, or a fresh PostgreSQL schema dropped afterwards."""
+    if name == "sqlite":
+        with tempfile.TemporaryDirectory() as directory:
+            yield f"sqlite:///{Path(directory) / 'bench.sqlite3'}"
+        return
+    schema = f"bench_{uuid.uuid4().hex[:8]}"
+    admin = create_engine(POSTGRES_URL, isolation_level="AUTOCOMMIT")
+    with admin.connect() as connection:
+        connection.execute(text(f'CREATE SCHEMA "{schema}"'))
+    try:
+        url = make_url(POSTGRES_URL).update_query_dict({"options": f"-csearch_path={schema}"})
+        yield url.render_as_string(hide_password=False)
+    finally:
+        with admin.connect() as connection:
+            connection.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
+        admin.dispose()
+
+
+def _uscc(serial: int) -> str:
+    body = f"91419001MA{serial:07d}"
+    return body + uscc.calc_check_digit(body)
+
+
+def _snapshot(run: int, enterprise: int, policy: tuple[str, str], **values: Any) -> dict[str, Any]:
+    """A snapshot row: eligible for 5000 yuan unless ``values`` say otherwise."""
+    policy_id, version = policy
+    return {
+        "run_id": run,
+        "enterprise_id": enterprise,
+        "policy_id": policy_id,
+        "policy_version": version,
+        "status": "eligible",
+        "amount": Decimal(5000),
+        "eligible_from": None,
+    } | values
+
+
+def prepare(engine: Engine, count: int) -> None:
+    """``count`` enterprises with contacts, and the two runs that differ for each."""
+    policies = [(p.id, p.version) for p in default_catalog().in_force(AFTER)]
+    _new, reached, changed, amount, first_time, *steady = policies
+    ids = range(1, count + 1)
+    moment = clock.now()
+    with Session(engine) as session:
+        publish(session, default_catalog(), AFTER)
+        people = [{"id": i, "uscc": _uscc(i), "name": f"济源测试企业{i}有限公司"} for i in ids]
+        session.execute(insert(enterprises), people)
+        contacts = [
+            {"enterprise_id": i, "email": f"e{i}@example.com", "mobile": f"139{i:08d}"} for i in ids
+        ]
+        session.execute(insert(NoticeContact), [c | {"updated_at": moment} for c in contacts])
+        before, after = (
+            MatchRun(
+                as_of=day,
+                enterprises=count,
+                finished_at=moment,
+                catalog=[{"policy_id": p, "eligible": count} for p, _ in matched],
+            )
+            for day, matched in (
+                (BEFORE, [p for p in policies if p != first_time]),
+                (AFTER, policies),
+            )
+        )
+        session.add_all([before, after])
+        session.flush()
+        assert before.id is not None and after.id is not None
+        rows = [
+            row
+            for i in ids
+            for row in (
+                # before: nothing for `_new` (entitled) and `first_time` (published)
+                _snapshot(before.id, i, reached, status="not_eligible", eligible_from=BEFORE),
+                _snapshot(before.id, i, changed, policy_version="0" * 64),
+                _snapshot(before.id, i, amount, amount=Decimal(3000)),
+                *(_snapshot(before.id, i, policy) for policy in steady),
+                *(_snapshot(after.id, i, policy) for policy in policies),
+            )
+        ]
+        session.execute(insert(EntitlementSnapshot), rows)
+        session.commit()
+
+
+def run(name: str, notices: int) -> None:
+    count = -(-notices // NOTICES_PER_ENTERPRISE)
+    with database(name) as url:
+        engine = make_engine(url)
+        upgrade(engine)
+        started = time.perf_counter()
+        prepare(engine, count)
+        setup = time.perf_counter() - started
+        with Session(engine) as session:
+            started = time.perf_counter()
+            plan = notice_plan(session, AFTER)
+            assert plan is not None
+            planned = time.perf_counter()
+            added = enqueue(session, plan)
+            session.commit()
+            enqueued = time.perf_counter()
+            tally = render_pending(session, PAGE, lambda _rows: session.commit())
+            session.commit()
+            rendered = time.perf_counter()
+        engine.dispose()
+    assert tally.rendered == added == plan.notices and tally.failed == 0
+    total = rendered - started
+    print(
+        f"{name}: {added:,} notices for {count:,} enterprises ({plan.changed:,} changes) "
+        f"in {total:.1f} s = {added / total:,.0f}/s: change detection {planned - started:.2f} s, "
+        f"enqueue (INSERT … SELECT) {enqueued - planned:.2f} s, "
+        f"render {rendered - enqueued:.2f} s; data set up in {setup:.1f} s"
+    )
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--notices", type=int, default=100_000)
+    parser.add_argument("--databases", default="sqlite,postgresql")
+    args = parser.parse_args()
+    for name in args.databases.split(","):
+        run(name, args.notices)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,127 @@
+"""Enterprises, contacts and match runs written straight to the tables, for the notice tests."""
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+
+from sqlalchemy import Engine, insert
+from sqlmodel import Session
+from stdnum.cn import uscc as uscc_code
+
+from matcher import clock
+from matcher.enterprises.tables import enterprises
+from matcher.notices.contacts import ContactDetails, ContactRepository
+from matcher.notices.service import enqueue, notice_plan, render_pending
+from matcher.policies.catalog import default_catalog
+from matcher.population.tables import EntitlementSnapshot, MatchRun
+
+STARTUP = "startup-subsidy"
+RND = "rnd-super-deduction"
+GREEN = "credit-green-channel"
+BEFORE, AFTER = date(2020, 8, 1), date(2020, 10, 1)
+
+
+def uscc(serial: int) -> str:
+    body = f"91419001MA{serial:07d}"
+    return body + uscc_code.calc_check_digit(body)
+
+
+def version(policy_id: str) -> str:
+    compiled = default_catalog().get(policy_id)
+    assert compiled is not None
+    return compiled.version
+
+
+@dataclass(frozen=True)
+class Snap:
+    status: str
+    amount: Decimal | None = None
+    eligible_from: date | None = None
+    version: str | None = None
+    """The policy version; the catalog's when not given."""
+
+
+def eligible(amount: str | None = "5000", version: str | None = None) -> Snap:
+    return Snap("eligible", None if amount is None else Decimal(amount), version=version)
+
+
+def waiting(day: date, amount: str = "5000") -> Snap:
+    return Snap("not_eligible", Decimal(amount), day)
+
+
+UNDETERMINED = Snap("undetermined")
+
+
+def add_enterprises(session: Session, count: int, contacts: bool = True) -> list[int]:
+    """Enterprises 1…count, each with an e-mail address and a mobile number unless told."""
+    ids = list(range(1, count + 1))
+    rows = [{"id": i, "uscc": uscc(i), "name": f"济源测试企业{i}有限公司"} for i in ids]
+    session.execute(insert(enterprises), rows)
+    if contacts:
+        repository = ContactRepository(session)
+        for i in ids:
+            details = ContactDetails(email=f"ent{i}@example.com", mobile=f"139{i:08d}")
+            repository.set_contact(i, details)
+    session.flush()
+    return ids
+
+
+def add_run(
+    session: Session,
+    as_of: date,
+    rows: Mapping[tuple[int, str], Snap],
+    policies: Sequence[str],
+    finished: bool = True,
+) -> int:
+    """A match run of ``policies`` that found ``rows`` ((enterprise, policy) → snapshot)."""
+    catalog = [
+        {
+            "policy_id": p,
+            "eligible": sum(1 for (_, q), s in rows.items() if q == p and s.status == "eligible"),
+        }
+        for p in policies
+    ]
+    run = MatchRun(
+        as_of=as_of,
+        enterprises=len({e for e, _ in rows}),
+        catalog=catalog,
+        finished_at=clock.now() if finished else None,
+    )
+    session.add(run)
+    session.flush()
+    assert run.id is not None
+    for (enterprise_id, policy_id), snap in rows.items():
+        session.add(
+            EntitlementSnapshot(
+                run_id=run.id,
+                policy_id=policy_id,
+                enterprise_id=enterprise_id,
+                policy_version=snap.version or version(policy_id),
+                status=snap.status,
+                amount=snap.amount,
+                eligible_from=snap.eligible_from,
+            )
+        )
+    session.flush()
+    return run.id
+
+
+def news_for_all(session: Session, count: int) -> list[int]:
+    """``count`` enterprises with contacts, each newly entitled to the startup subsidy."""
+    ids = add_enterprises(session, count)
+    add_run(session, BEFORE, {}, [STARTUP])
+    add_run(session, AFTER, {(i, STARTUP): eligible() for i in ids}, [STARTUP])
+    return ids
+
+
+def queue_news(engine: Engine, count: int, page_url: str) -> int:
+    """:func:`news_for_all`, enqueued and rendered: three notices per enterprise."""
+    with Session(engine) as session:
+        news_for_all(session, count)
+        plan = notice_plan(session, AFTER)
+        assert plan is not None
+        added = enqueue(session, plan)
+        render_pending(session, page_url)
+        session.commit()
+        return added

@@ -1,0 +1,97 @@
+"""``matcher notify``: dry run, a real run against the loopback receivers, and a re-run."""
+
+import pytest
+import typer
+from sqlalchemy import Engine, func
+from sqlmodel import Session, select
+from typer.testing import CliRunner
+
+import matcher.notices.cli
+from matcher.notices.settings import NoticeSettings
+from matcher.notices.tables import OutboxNotice
+from tests.notices.factories import news_for_all
+from tests.notices.receivers import Inbox
+
+runner = CliRunner()
+
+
+@pytest.fixture
+def app(
+    published: Engine, notice_config: NoticeSettings, monkeypatch: pytest.MonkeyPatch
+) -> typer.Typer:
+    monkeypatch.setattr(matcher.notices.cli, "default_engine", lambda: published)
+    monkeypatch.setattr(matcher.notices.cli, "notice_settings", lambda: notice_config)
+    app = typer.Typer()
+    matcher.notices.cli.register(app)
+    app.command("noop")(lambda: None)  # a second command keeps notify a subcommand
+    return app
+
+
+def _queued(engine: Engine) -> int:
+    with Session(engine) as session:
+        return session.exec(select(func.count()).select_from(OutboxNotice)).one()
+
+
+def test_a_dry_run_renders_a_sample_and_stores_nothing(
+    app: typer.Typer, published: Engine, inbox: Inbox
+) -> None:
+    with Session(published) as session:
+        news_for_all(session, 2)
+        session.commit()
+    result = runner.invoke(app, ["notify", "--dry-run", "--as-of", "2020-10-01"])
+    assert result.exit_code == 0, result.output
+    assert (
+        "次匹配（匹配日期 2020-10-01）：符合条件 2 项，与此前匹配相比有变化 2 项。" in result.stdout
+    )
+    assert "样例：短信（济源测试企业1有限公司）" in result.stdout
+    assert "【惠企政策】贵企业已符合《一次性开业补贴》申请条件" in result.stdout
+    assert "试运行完成：将新入队通知 6 条，已生成 6 条，无法生成 0 条；未入队，未发送。" in (
+        result.stdout
+    )
+    assert _queued(published) == 0 and inbox.messages == []
+
+
+def test_a_run_enqueues_renders_and_sends_once(
+    app: typer.Typer, published: Engine, inbox: Inbox
+) -> None:
+    with Session(published) as session:
+        news_for_all(session, 2)
+        session.commit()
+    result = runner.invoke(app, ["notify", "--as-of", "2020-10-01"])
+    assert result.exit_code == 0, result.output
+    assert (
+        "通知完成：符合条件 2 项，有变化 2 项；新入队 6 条，已生成 6 条，已发送 6 条，失败 0 条。"
+        in result.stdout
+    )
+    assert len(inbox.messages) == 4
+
+    again = runner.invoke(app, ["notify", "--as-of", "2020-10-01"])
+    assert again.exit_code == 0, again.output
+    assert "新入队 0 条，已生成 0 条，已发送 0 条" in again.stdout
+    assert _queued(published) == 6 and len(inbox.messages) == 4
+
+
+def test_unconfigured_channels_keep_their_notices_queued(
+    app: typer.Typer, published: Engine, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(matcher.notices.cli, "notice_settings", lambda: NoticeSettings())
+    with Session(published) as session:
+        news_for_all(session, 1)
+        session.commit()
+    result = runner.invoke(app, ["notify", "--as-of", "2020-10-01"])
+    assert result.exit_code == 0, result.output
+    assert "已发送 1 条" in result.stdout
+    assert "仍在队列中 2 条" in result.stdout
+    assert "未配置的渠道：电子邮件、短信" in result.stdout
+
+
+def test_without_a_finished_run_there_is_nothing_to_compare(app: typer.Typer) -> None:
+    result = runner.invoke(app, ["notify", "--as-of", "2020-10-01"])
+    assert result.exit_code == 0, result.output
+    assert "2020-10-01 及之前没有已完成的匹配" in result.stdout
+
+
+def test_a_bad_date_is_refused(app: typer.Typer) -> None:
+    result = runner.invoke(app, ["notify", "--as-of", "2020-13-01"])
+    assert result.exit_code == 2
+    assert "日期无效：2020-13-01" in result.stderr

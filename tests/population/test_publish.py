@@ -1,0 +1,38 @@
+"""Publishing a policy, or a new version of one, matches that policy alone."""
+
+import shutil
+from datetime import date
+from pathlib import Path
+
+from sqlalchemy import Engine
+
+from matcher.config import REPO_ROOT
+from matcher.db import session_scope
+from matcher.policies.catalog import default_catalog, load_catalog
+from matcher.policies.versions import publish
+from matcher.population.service import match_population, policies_not_yet_matched
+
+TODAY = date(2021, 6, 1)
+
+
+def test_only_new_versions_are_matched_again(engine: Engine, tmp_path: Path) -> None:
+    catalog = default_catalog()
+    with session_scope(engine) as session:
+        publish(session, catalog, TODAY)
+        assert len(policies_not_yet_matched(session, catalog.policies)) == len(catalog)
+        match_population(session, catalog.in_force(TODAY), TODAY)
+        assert policies_not_yet_matched(session, catalog.policies) == ()
+    root = tmp_path / "policies"
+    shutil.copytree(REPO_ROOT / "policies", root)
+    path = root / "jiyuan-2020/credit-green-channel.yaml"
+    text = path.read_text("utf-8")
+    old = "description: 审批服务绿色通道，试点实行承诺制审批"
+    assert old in text
+    path.write_text(text.replace(old, "description: 审批服务绿色通道，实行承诺制审批"), "utf-8")
+    changed = load_catalog(root)
+    with session_scope(engine) as session:
+        published = publish(session, changed, TODAY)
+        assert [p.id for p in published] == ["credit-green-channel"]
+        assert [p.id for p in policies_not_yet_matched(session, changed.policies)] == [
+            "credit-green-channel"
+        ]
