@@ -84,9 +84,9 @@ def test_an_unknown_or_expired_policy_is_refused() -> None:
 
 def test_match_all_command(population: Engine, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(matcher.population.cli, "default_engine", lambda: population)
-    app = typer.Typer()
-    matcher.population.cli.register(app)
-    app.command("noop")(lambda: None)  # a second command keeps match-all a subcommand
+    app, policies = typer.Typer(), typer.Typer()
+    matcher.population.cli.register(app, policies)
+    app.add_typer(policies, name="policies")
     runner = CliRunner()
 
     result = runner.invoke(app, ["match-all", "--as-of", "2020-08-01"])
@@ -109,3 +109,8 @@ def test_match_all_command(population: Engine, monkeypatch: pytest.MonkeyPatch) 
     result = runner.invoke(app, ["match-all", "--as-of", "2020-13-01"])
     assert result.exit_code == 2
     assert "日期无效" in result.stderr
+
+    result = runner.invoke(app, ["policies", "publish", "--as-of", "2020-08-01"])
+    assert result.exit_code == 0, result.output
+    assert "已发布：一次性开业补贴（版本" in result.stdout
+    assert "没有需要匹配的新政策或新版本。" in result.stdout
