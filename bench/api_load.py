@@ -15,17 +15,13 @@ import subprocess
 import sys
 import tempfile
 import time
-import uuid
-from pathlib import Path
 
 import httpx
-from sqlalchemy import create_engine, text
-from sqlalchemy.engine import make_url
 
 from matcher.auth.service import issue_token
 from matcher.auth.tables import Role
 from matcher.config import REPO_ROOT
-from matcher.db import make_engine, session_scope
+from matcher.db import make_engine, scratch_database, session_scope
 from matcher.demo import load_demo
 from matcher.enterprises.repository import EnterpriseRepository
 from matcher.migrate import upgrade
@@ -149,20 +145,8 @@ def main() -> None:
         f"{args.workers} uvicorn workers; GET /api/v1/enterprises/{{uscc}}/entitlements"
     )
     for name in args.databases.split(","):
-        if name == "sqlite":
-            with tempfile.TemporaryDirectory() as directory:
-                run(name, f"sqlite:///{Path(directory) / 'bench.sqlite3'}", args)
-        else:
-            schema = f"bench_{uuid.uuid4().hex[:8]}"
-            admin = create_engine(POSTGRES_URL, isolation_level="AUTOCOMMIT")
-            with admin.connect() as connection:
-                connection.execute(text(f'CREATE SCHEMA "{schema}"'))
-            url = make_url(POSTGRES_URL).update_query_dict({"options": f"-csearch_path={schema}"})
-            try:
-                run(name, url.render_as_string(hide_password=False), args)
-            finally:
-                with admin.connect() as connection:
-                    connection.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
+        with scratch_database(name, POSTGRES_URL) as url:
+            run(name, url, args)
 
 
 if __name__ == "__main__":

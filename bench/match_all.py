@@ -15,7 +15,6 @@ import os
 import sqlite3
 import tempfile
 import time
-import uuid
 from collections.abc import Iterable, Iterator
 from datetime import date
 from decimal import Decimal
@@ -25,13 +24,13 @@ from typing import Any
 import polars as pl
 import psycopg
 from evaluate import profiles as varied_profiles
-from sqlalchemy import create_engine, select, text
+from sqlalchemy import select
 from sqlalchemy.engine import make_url
 from sqlmodel import Session, col
 from stdnum.cn import uscc as uscc_code
 
 from matcher.config import settings
-from matcher.db import default_engine, make_engine
+from matcher.db import default_engine, make_engine, private_schema
 from matcher.enterprises.repository import row_values
 from matcher.enterprises.tables import enterprises, now
 from matcher.migrate import upgrade
@@ -343,21 +342,11 @@ def on_postgres(
     templates: list[dict[str, Any]], count: int, as_of: date, server: str
 ) -> tuple[float, float, Counts]:
     """Load time, match-all time and counts, in a throw-away schema on ``server``."""
-    schema = f"bench_{uuid.uuid4().hex[:8]}"
-    admin = create_engine(server, isolation_level="AUTOCOMMIT")
-    with admin.connect() as connection:
-        connection.execute(text(f'CREATE SCHEMA "{schema}"'))
-    try:
-        url = make_url(server).update_query_dict({"options": f"-csearch_path={schema}"})
-        url_text = url.render_as_string(hide_password=False)
+    with private_schema(server, "bench") as url_text:
         started = time.perf_counter()
         load_postgres(url_text, population(templates, count))
         loaded = time.perf_counter() - started
         return (loaded, *match_all(url_text, as_of))
-    finally:
-        with admin.connect() as connection:
-            connection.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
-        admin.dispose()
 
 
 def main() -> None:

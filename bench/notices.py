@@ -11,23 +11,17 @@ per enterprise over the three channels.
 
 import argparse
 import os
-import tempfile
 import time
-import uuid
-from collections.abc import Iterator
-from contextlib import contextmanager
 from datetime import date
 from decimal import Decimal
-from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Engine, create_engine, insert, text
-from sqlalchemy.engine import make_url
+from sqlalchemy import Engine, insert
 from sqlmodel import Session
 from stdnum.cn import uscc
 
 from matcher import clock
-from matcher.db import make_engine
+from matcher.db import make_engine, scratch_database
 from matcher.enterprises.tables import enterprises
 from matcher.migrate import upgrade
 from matcher.notices.service import enqueue, notice_plan, render_pending
@@ -42,26 +36,6 @@ POSTGRES_URL = os.environ.get(
 BEFORE, AFTER = date(2020, 8, 1), date(2020, 10, 1)
 NOTICES_PER_ENTERPRISE = 15
 PAGE = "https://hqzc.jiyuan.example/me"
-
-
-@contextmanager
-def database(name: str) -> Iterator[str]:
-    """A fresh SQLite file, or a fresh PostgreSQL schema dropped afterwards."""
-    if name == "sqlite":
-        with tempfile.TemporaryDirectory() as directory:
-            yield f"sqlite:///{Path(directory) / 'bench.sqlite3'}"
-        return
-    schema = f"bench_{uuid.uuid4().hex[:8]}"
-    admin = create_engine(POSTGRES_URL, isolation_level="AUTOCOMMIT")
-    with admin.connect() as connection:
-        connection.execute(text(f'CREATE SCHEMA "{schema}"'))
-    try:
-        url = make_url(POSTGRES_URL).update_query_dict({"options": f"-csearch_path={schema}"})
-        yield url.render_as_string(hide_password=False)
-    finally:
-        with admin.connect() as connection:
-            connection.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
-        admin.dispose()
 
 
 def _uscc(serial: int) -> str:
@@ -130,7 +104,7 @@ def prepare(engine: Engine, count: int) -> None:
 
 def run(name: str, notices: int) -> None:
     count = -(-notices // NOTICES_PER_ENTERPRISE)
-    with database(name) as url:
+    with scratch_database(name, POSTGRES_URL) as url:
         engine = make_engine(url)
         upgrade(engine)
         started = time.perf_counter()

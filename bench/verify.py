@@ -7,22 +7,16 @@ Run: .venv/bin/python bench/verify.py [--claims 200] [--seconds 10] [--databases
 import argparse
 import os
 import statistics
-import tempfile
 import time
-import uuid
-from collections.abc import Iterator
-from contextlib import contextmanager
-from pathlib import Path
 
-from sqlalchemy import Engine, create_engine, text
-from sqlalchemy.engine import make_url
+from sqlalchemy import Engine
 from sqlmodel import Session
 
 from matcher import clock
 from matcher.auth.service import Principal
 from matcher.auth.tables import Role
 from matcher.config import REPO_ROOT
-from matcher.db import make_engine, session_scope
+from matcher.db import make_engine, scratch_database, session_scope
 from matcher.demo import load_demo
 from matcher.enterprises.repository import EnterpriseRepository
 from matcher.migrate import upgrade
@@ -37,24 +31,6 @@ POSTGRES_URL = os.environ.get(
     "MATCHER_BENCH_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test"
 )
 STAFF = Principal(Role.STAFF, None, "bench")
-
-
-@contextmanager
-def database(name: str) -> Iterator[str]:
-    if name == "sqlite":
-        with tempfile.TemporaryDirectory() as directory:
-            yield f"sqlite:///{Path(directory) / 'bench.sqlite3'}"
-        return
-    schema = f"bench_{uuid.uuid4().hex[:8]}"
-    admin = create_engine(POSTGRES_URL, isolation_level="AUTOCOMMIT")
-    with admin.connect() as connection:
-        connection.execute(text(f'CREATE SCHEMA "{schema}"'))
-    try:
-        url = make_url(POSTGRES_URL).update_query_dict({"options": f"-csearch_path={schema}"})
-        yield url.render_as_string(hide_password=False)
-    finally:
-        with admin.connect() as connection:
-            connection.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
 
 
 def prepare(engine: Engine, claims: int) -> list[int]:
@@ -105,7 +81,7 @@ def main() -> None:
     cores, claims, seconds = os.cpu_count(), args.claims, args.seconds
     print(f"machine: {cores} cores; one process; {claims} claims, {seconds:.0f} s each")
     for name in args.databases.split(","):
-        with database(name) as url:
+        with scratch_database(name, POSTGRES_URL) as url:
             engine = make_engine(url)
             upgrade(engine)
             ids = prepare(engine, args.claims)

@@ -2,12 +2,14 @@
 through ``MATCHER_DATABASE_URL``. One session is one transaction: services flush, the request or
 the job commits."""
 
+import tempfile
+import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
 from functools import cache
 from pathlib import Path
 
-from sqlalchemy import Engine, event
+from sqlalchemy import Engine, event, text
 from sqlalchemy.engine import make_url
 from sqlmodel import Session, create_engine
 
@@ -49,3 +51,36 @@ def session_scope(engine: Engine | None = None) -> Iterator[Session]:
         except BaseException:
             session.rollback()
             raise
+
+
+@contextmanager
+def private_schema(server_url: str, prefix: str = "scratch") -> Iterator[str]:
+    """A new PostgreSQL schema on ``server_url``'s database, dropped on exit.
+
+    Yields a URL whose connections work in that schema only, so test runs and benchmarks
+    never see each other's rows.
+    """
+    schema = f"{prefix}_{uuid.uuid4().hex[:12]}"
+    admin = create_engine(server_url, isolation_level="AUTOCOMMIT")
+    try:
+        with admin.connect() as connection:
+            connection.execute(text(f'CREATE SCHEMA "{schema}"'))
+        url = make_url(server_url).update_query_dict({"options": f"-csearch_path={schema}"})
+        try:
+            yield url.render_as_string(hide_password=False)
+        finally:
+            with admin.connect() as connection:
+                connection.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
+    finally:
+        admin.dispose()
+
+
+@contextmanager
+def scratch_database(kind: str, postgres_url: str) -> Iterator[str]:
+    """A throw-away database: a temporary SQLite file, or a private PostgreSQL schema."""
+    if kind == "sqlite":
+        with tempfile.TemporaryDirectory() as directory:
+            yield f"sqlite:///{Path(directory) / 'scratch.sqlite3'}"
+    else:
+        with private_schema(postgres_url) as url:
+            yield url

@@ -6,15 +6,14 @@ never see each other's rows. Under CI (CI=true) an unreachable PostgreSQL fails 
 """
 
 import os
-import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
 from fastapi.testclient import TestClient
-from sqlalchemy import Engine, create_engine, text
-from sqlalchemy.engine import make_url
+from sqlalchemy import Engine
+from sqlalchemy.exc import OperationalError
 from sqlmodel import SQLModel
 
 import matcher.tables  # noqa: F401
@@ -22,7 +21,7 @@ from matcher.api.app import create_app
 from matcher.auth.service import issue_token, revoke_token
 from matcher.auth.tables import Role
 from matcher.config import Settings
-from matcher.db import make_engine, session_scope
+from matcher.db import make_engine, private_schema, session_scope
 from matcher.migrate import upgrade
 from matcher.policies.catalog import default_catalog
 
@@ -32,23 +31,13 @@ POSTGRES_URL = os.environ.get(
 
 
 def _postgres_schema_url() -> Iterator[str]:
-    schema = f"test_{uuid.uuid4().hex[:12]}"
-    admin = create_engine(POSTGRES_URL, isolation_level="AUTOCOMMIT")
     try:
-        with admin.connect() as connection:
-            connection.execute(text(f'CREATE SCHEMA "{schema}"'))
-    except Exception as error:
-        admin.dispose()
+        with private_schema(POSTGRES_URL, "test") as url:
+            yield url
+    except OperationalError as error:
         if os.environ.get("CI"):
             raise
         pytest.skip(f"PostgreSQL unreachable at {POSTGRES_URL}: {error}")
-    url = make_url(POSTGRES_URL).update_query_dict({"options": f"-csearch_path={schema}"})
-    try:
-        yield url.render_as_string(hide_password=False)
-    finally:
-        with admin.connect() as connection:
-            connection.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
-        admin.dispose()
 
 
 @pytest.fixture(scope="session", params=["sqlite", "postgresql"])

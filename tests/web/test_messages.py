@@ -55,5 +55,6 @@ def test_staff_see_notices_that_could_not_be_sent(
         )
     sign_in("wangfang")
     page = client.get("/staff").text
-    assert "通知发送失败" in page
-    assert "邮箱地址不存在" in page
+    section = page.split('<section class="card failed-notices"')[1].split("</section>")[0]
+    assert "通知发送失败（1）" in section
+    assert "济源市银辉新材料有限公司" in section and "邮箱地址不存在" in section
