@@ -29,6 +29,7 @@ from matcher.population.cli import register as register_population
 from matcher.profiles.errors import ProfileError
 from matcher.profiles.parse import parse_profile_json
 from matcher.tagging import load_model
+from matcher.tagging.cli import register as register_tagging
 
 app = typer.Typer(help="惠企政策精准推送：按企业画像匹配惠企政策。", no_args_is_help=True)
 policies_app = typer.Typer(help="政策目录。", no_args_is_help=True)
@@ -43,6 +44,7 @@ app.add_typer(db_app, name="db")
 app.add_typer(ledger_app, name="ledger")
 register_population(app, policies_app)
 register_notify(app)
+register_tagging(app)
 
 
 PoliciesDir = Annotated[

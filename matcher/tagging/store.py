@@ -36,15 +36,18 @@ def cache_file(corpus_sha256: str, cache_dir: Path) -> Path:
     return cache_dir / f"{_PREFIX}{corpus_sha256[:16]}-sklearn{version}-v{FORMAT_VERSION}.joblib"
 
 
-def load_model(corpus_path: Path | None = None, cache_dir: Path | None = None) -> TaggingModel:
-    """The model for a corpus, from the cache when it holds one, else trained and cached.
+def load_model(
+    corpus_path: Path | None = None, cache_dir: Path | None = None, rebuild: bool = False
+) -> TaggingModel:
+    """The model for a corpus, from the cache when it holds one, else trained and cached;
+    ``rebuild`` trains anew whatever the cache holds.
 
     A cache that cannot be read or written is logged and bypassed, never fatal.
     """
     corpus = read_corpus(corpus_path or DEFAULT_CORPUS)
     directory = cache_dir or default_cache_dir()
     path = cache_file(corpus.sha256, directory)
-    if path.exists():
+    if path.exists() and not rebuild:
         try:
             model = joblib.load(path)
         except Exception:  # a truncated or incompatible file is rebuilt, whatever the error
