@@ -80,6 +80,8 @@ def drive(
         command = [
             "wrk",
             "--latency",
+            "--timeout",
+            "30s",
             "-t2",
             f"-c{clients}",
             f"-d{seconds:.0f}s",
@@ -91,7 +93,7 @@ def drive(
     errors = sum(
         int(n)
         for n in re.findall(
-            r"(?:Non-2xx or 3xx responses|timeout|read|write|connect) (\d+)", output
+            r"(?:Non-2xx or 3xx responses:|timeout|read|write|connect) (\d+)", output
         )
     )
     return {
