@@ -13,9 +13,12 @@ from sqlmodel import Session, select
 from stdnum.cn import uscc as uscc_code
 
 from matcher import clock
-from matcher.auth.service import create_account
+from matcher.auth.service import Principal, create_account
 from matcher.auth.tables import Account, Role
 from matcher.enterprises.repository import EnterpriseRepository
+from matcher.payouts.service import file_claim
+from matcher.policies.catalog import default_catalog
+from matcher.policies.versions import publish
 from matcher.profiles.model import EnterpriseProfile
 from matcher.profiles.parse import parse_profile
 from matcher.profiles.uscc import validate
@@ -241,4 +244,28 @@ def load_demo(
         repository.save(profile, rng.choice(["registration", "tax", "self_declared"]), "demo")
     for username, password, role, name, uscc in DEMO_ACCOUNTS:
         create_account(session, username, password, role, name, uscc)
+    _file_demo_claims(session, today)
     return len(stored)
+
+
+DEMO_CLAIMS = (
+    ("startup-subsidy", {"founder_id_number": "11010519491231002X"}),
+    (
+        "tech-transfer-subsidy",
+        {
+            "cooperation_mode": "purchase_invention_patent",
+            "counterparty_kind": "university",
+            "transaction_amount": "850000.00",
+            "contract_date": "2021-04-12",
+            "project_id": "JY-2021-007",
+        },
+    ),
+)
+
+
+def _file_demo_claims(session: Session, today: date) -> None:
+    """A few pending claims of the demo enterprise, so the window's queue is not empty."""
+    publish(session, default_catalog(), today)
+    staff = Principal(Role.STAFF, None, "演示数据")
+    for policy_id, facts in DEMO_CLAIMS:
+        file_claim(session, DEMO_USCC, policy_id, facts, today, staff)
