@@ -22,13 +22,14 @@ from stdnum.cn import uscc
 
 from matcher import clock
 from matcher.db import make_engine, scratch_database
+from matcher.eligibility.results import Status
 from matcher.enterprises.tables import enterprises
 from matcher.migrate import upgrade
 from matcher.notices.service import enqueue, notice_plan, render_pending
 from matcher.notices.tables import NoticeContact
 from matcher.policies.catalog import default_catalog
 from matcher.policies.versions import publish
-from matcher.population.tables import EntitlementSnapshot, MatchRun
+from matcher.population.tables import STATUS_CODES, EntitlementSnapshot, MatchRun, MatchRunPolicy
 
 POSTGRES_URL = os.environ.get(
     "MATCHER_BENCH_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test"
@@ -43,15 +44,13 @@ def _uscc(serial: int) -> str:
     return body + uscc.calc_check_digit(body)
 
 
-def _snapshot(run: int, enterprise: int, policy: tuple[str, str], **values: Any) -> dict[str, Any]:
+def _snapshot(run: int, enterprise: int, policy_no: int, **values: Any) -> dict[str, Any]:
     """A snapshot row: eligible for 5000 yuan unless ``values`` say otherwise."""
-    policy_id, version = policy
     return {
         "run_id": run,
+        "policy_no": policy_no,
         "enterprise_id": enterprise,
-        "policy_id": policy_id,
-        "policy_version": version,
-        "status": "eligible",
+        "status": STATUS_CODES[Status.ELIGIBLE],
         "amount": Decimal(5000),
         "eligible_from": None,
     } | values
@@ -86,16 +85,36 @@ def prepare(engine: Engine, count: int) -> None:
         session.add_all([before, after])
         session.flush()
         assert before.id is not None and after.id is not None
+        # Policies are numbered by their place in `policies` in both runs.
+        number = {p: n for n, (p, _) in enumerate(policies, start=1)}
+        session.execute(
+            insert(MatchRunPolicy),
+            [
+                {
+                    "run_id": run.id,
+                    "policy_no": number[p],
+                    "policy_id": p,
+                    "policy_version": "0" * 64 if (run is before and p == changed[0]) else v,
+                }
+                for run in (before, after)
+                for p, v in policies
+                if run is after or p != first_time[0]
+            ],
+        )
+        not_eligible = STATUS_CODES[Status.NOT_ELIGIBLE]
         rows = [
             row
             for i in ids
             for row in (
-                # before: nothing for `_new` (entitled) and `first_time` (published)
-                _snapshot(before.id, i, reached, status="not_eligible", eligible_from=BEFORE),
-                _snapshot(before.id, i, changed, policy_version="0" * 64),
-                _snapshot(before.id, i, amount, amount=Decimal(3000)),
-                *(_snapshot(before.id, i, policy) for policy in steady),
-                *(_snapshot(after.id, i, policy) for policy in policies),
+                # before: nothing for `_new` (entitled) and `first_time` (published); `changed`
+                # matched under another version
+                _snapshot(
+                    before.id, i, number[reached[0]], status=not_eligible, eligible_from=BEFORE
+                ),
+                _snapshot(before.id, i, number[changed[0]]),
+                _snapshot(before.id, i, number[amount[0]], amount=Decimal(3000)),
+                *(_snapshot(before.id, i, number[p]) for p, _ in steady),
+                *(_snapshot(after.id, i, number[p]) for p, _ in policies),
             )
         ]
         session.execute(insert(EntitlementSnapshot), rows)

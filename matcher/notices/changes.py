@@ -3,7 +3,8 @@
 The latest finished run (on or before a date) is compared, policy by policy, with the latest
 earlier finished run that matched the same policy: a run of one policy alone (``match-all
 --policy``) then neither hides nor repeats the others. Runs are ordered by their matching date,
-then by id. A pair a finished run has no row for was not eligible in it.
+then by id; the policies a run matched, and under which version, are its
+``match_run_policies``. A pair a finished run has no row for was not eligible in it.
 
 Only an entitlement held now can give rise to a notice; which one is :class:`NoticeKind`:
 the policy was never matched before (``published``); the enterprise was absent, undetermined
@@ -23,7 +24,7 @@ from sqlmodel import Session, col
 
 from matcher.eligibility.results import Status
 from matcher.notices.tables import NoticeKind
-from matcher.population.tables import EntitlementSnapshot, MatchRun
+from matcher.population.tables import STATUS_CODES, EntitlementSnapshot, MatchRun, MatchRunPolicy
 
 
 @dataclass(frozen=True, slots=True)
@@ -40,10 +41,6 @@ class Comparison:
         return sum(int(entry["eligible"]) for entry in self.run.catalog)
 
 
-def _policies(run: MatchRun) -> list[str]:
-    return [str(entry["policy_id"]) for entry in run.catalog]
-
-
 def comparison(session: Session, as_of: date) -> Comparison | None:
     """The latest finished run on or before ``as_of`` and its baselines; ``None`` if no run."""
     runs = (
@@ -58,9 +55,17 @@ def comparison(session: Session, as_of: date) -> Comparison | None:
     if not runs:
         return None
     *earlier, latest = runs
+    matched: dict[int, list[str]] = {}
+    listed = select(col(MatchRunPolicy.run_id), col(MatchRunPolicy.policy_id)).where(
+        col(MatchRunPolicy.run_id).in_([r.id for r in runs])
+    )
+    for run_id, policy_id in session.execute(listed.order_by(col(MatchRunPolicy.policy_no))):
+        matched.setdefault(run_id, []).append(policy_id)
     baselines = {
-        policy_id: next((r.id for r in reversed(earlier) if policy_id in _policies(r)), None)
-        for policy_id in _policies(latest)
+        policy_id: next(
+            (r.id for r in reversed(earlier) if policy_id in matched.get(r.id or 0, ())), None
+        )
+        for policy_id in matched.get(latest.id or 0, [])
     }
     return Comparison(latest, baselines)
 
@@ -75,42 +80,64 @@ def changes(compared: Comparison) -> Select[Any]:
     apply_from."""
     latest = aliased(EntitlementSnapshot, name="latest")
     prior = aliased(EntitlementSnapshot, name="prior")
+    matched = aliased(MatchRunPolicy, name="matched")
+    baseline = aliased(MatchRunPolicy, name="baseline")
     first_time = [p for p, run in compared.baselines.items() if run is None]
+    eligible, undetermined, not_eligible = (
+        STATUS_CODES[s] for s in (Status.ELIGIBLE, Status.UNDETERMINED, Status.NOT_ELIGIBLE)
+    )
     kind = case(
-        (col(latest.policy_id).in_(first_time), NoticeKind.PUBLISHED.value),
+        (col(matched.policy_id).in_(first_time), NoticeKind.PUBLISHED.value),
         (col(prior.status).is_(None), NoticeKind.ENTITLED.value),
-        (col(prior.status) == Status.UNDETERMINED.value, NoticeKind.ENTITLED.value),
-        (col(prior.status) == Status.NOT_ELIGIBLE.value, NoticeKind.DATE_REACHED.value),
-        (col(prior.policy_version) != col(latest.policy_version), NoticeKind.POLICY_CHANGED.value),
+        (col(prior.status) == undetermined, NoticeKind.ENTITLED.value),
+        (col(prior.status) == not_eligible, NoticeKind.DATE_REACHED.value),
+        (
+            col(baseline.policy_version) != col(matched.policy_version),
+            NoticeKind.POLICY_CHANGED.value,
+        ),
         (col(prior.amount).is_distinct_from(col(latest.amount)), NoticeKind.AMOUNT_CHANGED.value),
         else_=null(),
     )
     apply_from = case(
-        (col(prior.status) == Status.NOT_ELIGIBLE.value, col(prior.eligible_from)),
+        (col(prior.status) == not_eligible, col(prior.eligible_from)),
         else_=null(),
     )
     found = (
         select(
             col(latest.run_id),
             col(latest.enterprise_id),
-            col(latest.policy_id),
-            col(latest.policy_version),
+            col(matched.policy_id),
+            col(matched.policy_version),
             kind.label("kind"),
             col(latest.amount),
             apply_from.label("apply_from"),
         )
         .select_from(latest)
+        .join(
+            matched,
+            and_(
+                col(matched.run_id) == col(latest.run_id),
+                col(matched.policy_no) == col(latest.policy_no),
+            ),
+        )
+        .outerjoin(
+            baseline,
+            and_(
+                col(baseline.run_id) == _baseline_run(col(matched.policy_id), compared.baselines),
+                col(baseline.policy_id) == col(matched.policy_id),
+            ),
+        )
         .outerjoin(
             prior,
             and_(
-                col(prior.run_id) == _baseline_run(col(latest.policy_id), compared.baselines),
-                col(prior.policy_id) == col(latest.policy_id),
+                col(prior.run_id) == col(baseline.run_id),
+                col(prior.policy_no) == col(baseline.policy_no),
                 col(prior.enterprise_id) == col(latest.enterprise_id),
             ),
         )
         .where(
             col(latest.run_id) == compared.run.id,
-            col(latest.status) == Status.ELIGIBLE.value,
+            col(latest.status) == eligible,
         )
         .subquery("found")
     )

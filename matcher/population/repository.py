@@ -2,13 +2,15 @@
 
 from datetime import date
 from decimal import Decimal
+from typing import Any
 
-from sqlalchemy import func, insert, select
+from sqlalchemy import ColumnElement, FromClause, func, insert, select
 from sqlmodel import Session, col
 
+from matcher.eligibility.results import Status
 from matcher.enterprises.tables import enterprises
 from matcher.policies.compile import CompiledPolicy
-from matcher.population.tables import EntitlementSnapshot, MatchRun
+from matcher.population.tables import STATUSES, EntitlementSnapshot, MatchRun, MatchRunPolicy
 from matcher.population.verdict import SNAPSHOT_COLUMNS, entitlement_select
 from matcher.rules.sql import FEN_SCALE, exact_units
 
@@ -33,22 +35,60 @@ class MatchRepository:
         self.session.flush()
         return run
 
-    def write_snapshot(self, run_id: int, policy: CompiledPolicy, as_of: date) -> None:
-        """Judge every enterprise under ``policy`` in one INSERT … SELECT."""
-        rows = entitlement_select(policy, as_of, run_id)
-        self.session.execute(insert(EntitlementSnapshot).from_select(SNAPSHOT_COLUMNS, rows))
+    def add_policy(self, run_id: int, policy_no: int, policy: CompiledPolicy) -> None:
+        """Record that run ``run_id`` matches ``policy`` as its number ``policy_no``."""
+        self.session.add(
+            MatchRunPolicy(
+                run_id=run_id,
+                policy_no=policy_no,
+                policy_id=policy.id,
+                policy_version=policy.version,
+            )
+        )
+        self.session.flush()
 
-    def totals(self, run_id: int, policy_id: str) -> dict[str, tuple[int, Decimal]]:
+    def write_snapshot(
+        self, run_id: int, policy_no: int, policy: CompiledPolicy, as_of: date
+    ) -> dict[Status, tuple[int, Decimal]]:
+        """Judge every enterprise under ``policy`` in one INSERT … SELECT; the rows written and
+        their amount (summed exactly, in fen), by status.
+
+        PostgreSQL counts the rows as it writes them (``INSERT … RETURNING`` in a CTE); SQLite,
+        which has no data-modifying CTE, reads them back."""
+        rows = entitlement_select(policy, as_of, run_id, policy_no)
+        written = insert(EntitlementSnapshot).from_select(SNAPSHOT_COLUMNS, rows)
+        if self.session.get_bind().dialect.name == "postgresql":
+            table = EntitlementSnapshot.metadata.tables["entitlement_snapshots"]
+            returned = written.returning(table.c.status, table.c.amount).cte("written")
+            return self._totals(returned.c.status, returned.c.amount, select_from=returned)
+        self.session.execute(written)
+        return self.totals(run_id, policy_no)
+
+    def totals(self, run_id: int, policy_no: int) -> dict[Status, tuple[int, Decimal]]:
         """Rows and their amount (summed exactly, in fen) of one policy in a run, by status."""
-        snapshot = EntitlementSnapshot
-        amount = EntitlementSnapshot.metadata.tables["entitlement_snapshots"].c.amount
+        table = EntitlementSnapshot.metadata.tables["entitlement_snapshots"]
+        return self._totals(
+            table.c.status,
+            table.c.amount,
+            select_from=table,
+            where=(table.c.run_id == run_id, table.c.policy_no == policy_no),
+        )
+
+    def _totals(
+        self,
+        status: ColumnElement[Any],
+        amount: ColumnElement[Any],
+        select_from: FromClause,
+        where: tuple[ColumnElement[bool], ...] = (),
+    ) -> dict[Status, tuple[int, Decimal]]:
         fen = func.coalesce(func.sum(exact_units(amount, FEN_SCALE)), 0)
         statement = (
-            select(col(snapshot.status), func.count(), fen)
-            .where(col(snapshot.run_id) == run_id, col(snapshot.policy_id) == policy_id)
-            .group_by(col(snapshot.status))
+            select(status, func.count(), fen)
+            .select_from(select_from)
+            .where(*where)
+            .group_by(status)
         )
         return {
-            status: (int(count), Decimal(int(total)) * FEN)
-            for status, count, total in self.session.execute(statement)
+            STATUSES[code]: (int(count), Decimal(int(total)) * FEN)
+            for code, count, total in self.session.execute(statement)
         }

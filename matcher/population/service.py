@@ -80,10 +80,10 @@ def match_population(
     run = repository.add_run(MatchRun(as_of=as_of, enterprises=repository.enterprise_count()))
     assert run.id is not None
     tallies = []
-    for policy in policies:
+    for policy_no, policy in enumerate(policies, start=1):
         started = time.perf_counter()
-        repository.write_snapshot(run.id, policy, as_of)
-        totals = repository.totals(run.id, policy.id)
+        repository.add_policy(run.id, policy_no, policy)
+        totals = repository.write_snapshot(run.id, policy_no, policy, as_of)
         eligible, amount = totals.get(Status.ELIGIBLE, (0, Decimal(0)))
         undetermined, _ = totals.get(Status.UNDETERMINED, (0, Decimal(0)))
         waiting, _ = totals.get(Status.NOT_ELIGIBLE, (0, Decimal(0)))

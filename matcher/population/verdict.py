@@ -21,13 +21,26 @@ from decimal import Decimal
 from functools import reduce
 from typing import Any
 
-from sqlalchemy import ColumnElement, Date, Numeric, Select, case, cast, false, literal, null, or_
+from sqlalchemy import (
+    ColumnElement,
+    Date,
+    Numeric,
+    Select,
+    SmallInteger,
+    case,
+    cast,
+    false,
+    literal,
+    null,
+    or_,
+)
 from sqlalchemy import select as sql_select
 
 from matcher.eligibility.results import Status
 from matcher.enterprises.tables import enterprises, sql_type
 from matcher.policies.compile import CompiledCriterion, CompiledPolicy
 from matcher.policies.model import Effective
+from matcher.population.tables import STATUS_CODES
 from matcher.population.timing import date_satisfied_sql, greatest_known
 from matcher.rules import Schema
 from matcher.rules.sql import WIDE_INTEGER, SqlFacts, compile_fen, compile_sql
@@ -36,9 +49,8 @@ FAILED, PASSED, UNDETERMINED = 0, 1, 2
 
 SNAPSHOT_COLUMNS = (
     "run_id",
+    "policy_no",
     "enterprise_id",
-    "policy_id",
-    "policy_version",
     "status",
     "amount",
     "eligible_from",
@@ -87,8 +99,11 @@ def _eligible_from(
     return case((within, day))
 
 
-def entitlement_select(policy: CompiledPolicy, as_of: date, run_id: int) -> Select[Any]:
-    """The snapshot rows of ``policy`` for every enterprise, in :data:`SNAPSHOT_COLUMNS` order."""
+def entitlement_select(
+    policy: CompiledPolicy, as_of: date, run_id: int, policy_no: int
+) -> Select[Any]:
+    """The snapshot rows of ``policy`` (number ``policy_no`` of run ``run_id``) for every
+    enterprise, in :data:`SNAPSHOT_COLUMNS` order."""
     facts = sql_facts(policy.schema, as_of)
     criteria = {f"c{i}": _outcome(c, facts) for i, c in enumerate(policy.criteria)}
     timed = {
@@ -111,9 +126,9 @@ def entitlement_select(policy: CompiledPolicy, as_of: date, run_id: int) -> Sele
     outcomes = [first.c[name] for name in criteria]
     product = reduce(operator.mul, outcomes)
     status = case(
-        {FAILED: Status.NOT_ELIGIBLE.value, PASSED: Status.ELIGIBLE.value},
+        {FAILED: STATUS_CODES[Status.NOT_ELIGIBLE], PASSED: STATUS_CODES[Status.ELIGIBLE]},
         value=product,
-        else_=Status.UNDETERMINED.value,
+        else_=STATUS_CODES[Status.UNDETERMINED],
     )
     waiting = _eligible_from(
         outcomes, {i: first.c[f"d{i}"] for i in timed}, policy.policy.effective
@@ -129,9 +144,8 @@ def entitlement_select(policy: CompiledPolicy, as_of: date, run_id: int) -> Sele
 
     return sql_select(
         literal(run_id),
+        literal(policy_no, SmallInteger()),
         second.c.id,
-        literal(policy.id),
-        literal(policy.version),
         second.c.status,
         second.c.amount,
         second.c.eligible_from,

@@ -10,15 +10,17 @@ from sqlmodel import Session
 from stdnum.cn import uscc as uscc_code
 
 from matcher import clock
+from matcher.eligibility.results import Status
 from matcher.enterprises.tables import enterprises
 from matcher.notices.contacts import ContactDetails, ContactRepository
 from matcher.notices.service import enqueue, notice_plan, render_pending
 from matcher.policies.catalog import default_catalog
-from matcher.population.tables import EntitlementSnapshot, MatchRun
+from matcher.population.tables import STATUS_CODES, EntitlementSnapshot, MatchRun, MatchRunPolicy
 
 STARTUP = "startup-subsidy"
 RND = "rnd-super-deduction"
 GREEN = "credit-green-channel"
+LOAN = "inclusive-small-micro-loan"
 BEFORE, AFTER = date(2020, 8, 1), date(2020, 10, 1)
 
 
@@ -39,7 +41,7 @@ class Snap:
     amount: Decimal | None = None
     eligible_from: date | None = None
     version: str | None = None
-    """The policy version; the catalog's when not given."""
+    """The policy version (one per run and policy); the catalog's when not given."""
 
 
 def eligible(amount: str | None = "5000", version: str | None = None) -> Snap:
@@ -91,14 +93,26 @@ def add_run(
     session.add(run)
     session.flush()
     assert run.id is not None
+    matched = list(policies) + sorted({q for _, q in rows} - set(policies))
+    numbers = {policy_id: number for number, policy_id in enumerate(matched, start=1)}
+    for policy_id, number in numbers.items():
+        versions = {s.version for (_, q), s in rows.items() if q == policy_id and s.version}
+        assert len(versions) <= 1, "one version per run and policy"
+        session.add(
+            MatchRunPolicy(
+                run_id=run.id,
+                policy_no=number,
+                policy_id=policy_id,
+                policy_version=versions.pop() if versions else version(policy_id),
+            )
+        )
     for (enterprise_id, policy_id), snap in rows.items():
         session.add(
             EntitlementSnapshot(
                 run_id=run.id,
-                policy_id=policy_id,
+                policy_no=numbers[policy_id],
                 enterprise_id=enterprise_id,
-                policy_version=snap.version or version(policy_id),
-                status=snap.status,
+                status=STATUS_CODES[Status(snap.status)],
                 amount=snap.amount,
                 eligible_from=snap.eligible_from,
             )

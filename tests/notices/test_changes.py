@@ -12,6 +12,7 @@ from tests.notices.factories import (
     AFTER,
     BEFORE,
     GREEN,
+    LOAN,
     RND,
     STARTUP,
     UNDETERMINED,
@@ -47,13 +48,13 @@ def test_each_trigger_and_nothing_for_what_stayed(engine: Engine) -> None:
             {
                 (2, STARTUP): UNDETERMINED,
                 (3, STARTUP): waiting(date(2020, 9, 16)),
-                (4, STARTUP): eligible(version=OLD),
+                (4, LOAN): eligible(version=OLD),
                 (5, STARTUP): eligible("5000"),
                 (6, STARTUP): eligible("5000"),
                 (7, STARTUP): eligible("5000"),
                 (10, RND): eligible(None),
             },
-            [STARTUP, RND],
+            [STARTUP, RND, LOAN],
         )
         add_run(
             session,
@@ -62,7 +63,7 @@ def test_each_trigger_and_nothing_for_what_stayed(engine: Engine) -> None:
                 (1, STARTUP): eligible(),  # absent before
                 (2, STARTUP): eligible(),  # undetermined before
                 (3, STARTUP): eligible(),  # waiting for 2020-09-16 before
-                (4, STARTUP): eligible(),  # under another version before
+                (4, LOAN): eligible(),  # under another version before
                 (5, STARTUP): eligible("6000"),  # another amount
                 (6, STARTUP): eligible("5000"),  # unchanged
                 # 7 no longer eligible: nothing to tell
@@ -71,13 +72,13 @@ def test_each_trigger_and_nothing_for_what_stayed(engine: Engine) -> None:
                 (10, RND): eligible(None),  # no amount, unchanged
                 (1, GREEN): eligible(None),  # a policy never matched before
             },
-            [STARTUP, RND, GREEN],
+            [STARTUP, RND, LOAN, GREEN],
         )
         assert _changes(session) == {
             (1, STARTUP, "entitled", Decimal("5000.00"), None),
             (2, STARTUP, "entitled", Decimal("5000.00"), None),
             (3, STARTUP, "date_reached", Decimal("5000.00"), date(2020, 9, 16)),
-            (4, STARTUP, "policy_changed", Decimal("5000.00"), None),
+            (4, LOAN, "policy_changed", Decimal("5000.00"), None),
             (5, STARTUP, "amount_changed", Decimal("6000.00"), None),
             (1, GREEN, "published", None, None),
         }

@@ -10,7 +10,7 @@ from stdnum.cn import uscc as uscc_code
 
 from matcher.enterprises.repository import row_values
 from matcher.enterprises.tables import enterprises
-from matcher.population.tables import EntitlementSnapshot, MatchRun
+from matcher.population.tables import EntitlementSnapshot, MatchRun, MatchRunPolicy
 from matcher.profiles.model import EnterpriseProfile, Founder
 
 JIYUAN, ZHENGZHOU = "419001", "410100"
@@ -134,7 +134,7 @@ def row(enterprise_id: int, profile: EnterpriseProfile) -> dict[str, Any]:
 
 def replace_population(connection: Connection, profiles: list[EnterpriseProfile]) -> None:
     """Empty the population tables and bulk-insert ``profiles`` with ids 1, 2, …"""
-    for table in (EntitlementSnapshot, MatchRun):
+    for table in (EntitlementSnapshot, MatchRunPolicy, MatchRun):
         connection.execute(delete(table))
     connection.execute(delete(enterprises))
     rows = [row(index, p) for index, p in enumerate(profiles, start=1)]

@@ -7,12 +7,12 @@ from typing import Any
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from sqlalchemy import Engine, select
-from sqlmodel import Session
+from sqlmodel import Session, col
 
 from matcher.eligibility.evaluate import evaluate_policy
 from matcher.policies.catalog import default_catalog
 from matcher.population.service import match_population
-from matcher.population.tables import EntitlementSnapshot
+from matcher.population.tables import STATUSES, EntitlementSnapshot, MatchRunPolicy
 from matcher.profiles.facts import enterprise_facts
 from matcher.profiles.model import EnterpriseProfile
 from tests.population.factories import AS_OF, PROFILES, profile, replace_population
@@ -26,9 +26,18 @@ def _sql_verdicts(engine: Engine, as_of: date) -> dict[tuple[int, str], Verdict]
         run = match_population(session, default_catalog().in_force(as_of), as_of)
         session.commit()
         rows = session.execute(
-            select(EntitlementSnapshot).where(EntitlementSnapshot.run_id == run.id)
-        ).scalars()
-        return {(r.enterprise_id, r.policy_id): (r.status, r.amount, r.eligible_from) for r in rows}
+            select(EntitlementSnapshot, MatchRunPolicy.policy_id)
+            .join(
+                MatchRunPolicy,
+                (col(MatchRunPolicy.run_id) == col(EntitlementSnapshot.run_id))
+                & (col(MatchRunPolicy.policy_no) == col(EntitlementSnapshot.policy_no)),
+            )
+            .where(EntitlementSnapshot.run_id == run.id)
+        )
+        return {
+            (r.enterprise_id, policy_id): (STATUSES[r.status].value, r.amount, r.eligible_from)
+            for r, policy_id in rows
+        }
 
 
 def _python_verdicts(

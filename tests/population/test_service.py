@@ -4,7 +4,7 @@ from decimal import Decimal
 import pytest
 import typer
 from sqlalchemy import Engine, func, select
-from sqlmodel import Session
+from sqlmodel import Session, col
 from typer.testing import CliRunner
 
 import matcher.population.cli
@@ -17,7 +17,7 @@ from matcher.population.service import (
     match_population,
     policies_to_match,
 )
-from matcher.population.tables import EntitlementSnapshot, MatchRun
+from matcher.population.tables import STATUSES, EntitlementSnapshot, MatchRun, MatchRunPolicy
 from matcher.profiles.parse import parse_profile_json
 from tests.population.factories import uscc
 
@@ -54,9 +54,15 @@ def test_a_run_records_its_catalog_and_tallies(population: Engine) -> None:
     assert (startup.eligible, startup.not_eligible, startup.waiting) == (0, 3, 2)
     with Session(population) as session:
         stored = session.execute(
-            select(EntitlementSnapshot).where(EntitlementSnapshot.policy_id == "startup-subsidy")
+            select(EntitlementSnapshot)
+            .join(
+                MatchRunPolicy,
+                (col(MatchRunPolicy.run_id) == col(EntitlementSnapshot.run_id))
+                & (col(MatchRunPolicy.policy_no) == col(EntitlementSnapshot.policy_no)),
+            )
+            .where(MatchRunPolicy.policy_id == "startup-subsidy")
         ).scalars()
-        waiting = {(r.status, r.amount, r.eligible_from) for r in stored}
+        waiting = {(STATUSES[r.status].value, r.amount, r.eligible_from) for r in stored}
     assert waiting == {("not_eligible", Decimal("5000.00"), date(2020, 9, 16))}
 
 
@@ -66,11 +72,20 @@ def test_one_policy_only(population: Engine) -> None:
         run = match_population(session, policies, DAY)
         session.commit()
         policy_ids = session.execute(
-            select(EntitlementSnapshot.policy_id)
+            select(MatchRunPolicy.policy_id)
+            .join(
+                EntitlementSnapshot,
+                (col(MatchRunPolicy.run_id) == col(EntitlementSnapshot.run_id))
+                & (col(MatchRunPolicy.policy_no) == col(EntitlementSnapshot.policy_no)),
+            )
             .distinct()
             .where(EntitlementSnapshot.run_id == run.id)
         ).scalars()
         assert list(policy_ids) == ["startup-subsidy"]
+        (version,) = session.execute(
+            select(MatchRunPolicy.policy_version).where(MatchRunPolicy.run_id == run.id)
+        ).scalars()
+        assert version == policies[0].version
 
 
 def test_an_unknown_or_expired_policy_is_refused() -> None:
