@@ -1,5 +1,6 @@
 """``matcher match-all``: judge every enterprise on record against the policies in force."""
 
+import os
 import time
 from collections.abc import Sequence
 from datetime import date
@@ -20,7 +21,7 @@ from matcher.policies.versions import publish
 from matcher.population.service import (
     PolicyTally,
     UnknownPolicy,
-    match_population,
+    match_population_concurrently,
     policies_not_yet_matched,
     policies_to_match,
 )
@@ -80,24 +81,26 @@ def publish_policies(as_of: AsOf = None) -> None:
 
 
 def _match(engine: Engine, policies: Sequence[CompiledPolicy], day: date) -> None:
-    """Match ``policies`` with a progress bar, committing after each, then the summary."""
+    """Match ``policies`` with a progress bar, committing after each, then the summary.
+
+    On PostgreSQL the policies are shared among as many connections as there are cores;
+    SQLite has a single writer.
+    """
+    connections = 1 if engine.dialect.name == "sqlite" else max(1, os.cpu_count() or 1)
     started = time.perf_counter()
-    with session_scope(engine) as session, _progress() as progress:
-        task = progress.add_task(policies[0].policy.title if policies else "", total=len(policies))
+    with _progress() as progress:
+        task = progress.add_task("", total=len(policies))
 
         def step(tally: PolicyTally) -> None:
-            session.commit()
-            done = int(progress.tasks[task].completed) + 1
-            following = policies[done].policy.title if done < len(policies) else "完成"
-            progress.update(task, advance=1, description=following)
+            progress.update(task, advance=1, description=tally.title)
 
-        run = match_population(session, policies, day, step)
+        run = match_population_concurrently(engine, policies, day, connections, step)
     _summary(run, time.perf_counter() - started)
 
 
 def _progress() -> Progress:
     return Progress(
-        TextColumn("正在匹配 [bold]{task.description}[/]"),
+        TextColumn("正在匹配，已完成 [bold]{task.description}[/]"),
         BarColumn(),
         MofNCompleteColumn(),
         TimeElapsedColumn(),

@@ -15,6 +15,7 @@ from matcher.population.service import (
     PolicyTally,
     UnknownPolicy,
     match_population,
+    match_population_concurrently,
     policies_to_match,
 )
 from matcher.population.tables import STATUSES, EntitlementSnapshot, MatchRun, MatchRunPolicy
@@ -129,3 +130,47 @@ def test_match_all_command(population: Engine, monkeypatch: pytest.MonkeyPatch) 
     assert result.exit_code == 0, result.output
     assert "已发布：一次性开业补贴（版本" in result.stdout
     assert "没有需要匹配的新政策或新版本。" in result.stdout
+
+
+def _snapshot(engine: Engine, run_id: int) -> set[tuple[object, ...]]:
+    with Session(engine) as session:
+        rows = session.execute(
+            select(
+                MatchRunPolicy.policy_id,
+                MatchRunPolicy.policy_version,
+                EntitlementSnapshot.enterprise_id,
+                EntitlementSnapshot.status,
+                EntitlementSnapshot.amount,
+                EntitlementSnapshot.eligible_from,
+            )
+            .join(
+                MatchRunPolicy,
+                (col(MatchRunPolicy.run_id) == col(EntitlementSnapshot.run_id))
+                & (col(MatchRunPolicy.policy_no) == col(EntitlementSnapshot.policy_no)),
+            )
+            .where(col(EntitlementSnapshot.run_id) == run_id)
+        ).all()
+    return {tuple(row) for row in rows}
+
+
+@pytest.mark.parametrize("connections", [1, 2, 3])
+def test_a_run_on_several_connections_writes_the_same_snapshot(
+    population: Engine, connections: int
+) -> None:
+    policies = default_catalog().in_force(DAY)
+    with Session(population, expire_on_commit=False) as session:
+        alone = match_population(session, policies, DAY)
+        session.commit()
+    seen: list[str] = []
+    shared = match_population_concurrently(
+        population, policies, DAY, connections, lambda t: seen.append(t.policy_id)
+    )
+    assert alone.id is not None and shared.id is not None
+    assert shared.finished_at is not None
+    assert sorted(seen) == sorted(p.id for p in policies)
+    assert shared.catalog is not None
+    assert [t["policy_id"] for t in shared.catalog] == [p.id for p in policies]
+    strip = [{k: v for k, v in t.items() if k != "seconds"} for t in shared.catalog]
+    assert strip == [{k: v for k, v in t.items() if k != "seconds"} for t in alone.catalog]
+    assert _snapshot(population, shared.id) == _snapshot(population, alone.id)
+    assert _snapshot(population, alone.id)
