@@ -1,7 +1,6 @@
 """The command line: the catalog, matching, the service, credentials."""
 
 import sys
-from datetime import date
 from pathlib import Path
 from typing import Annotated
 
@@ -10,11 +9,10 @@ import uvicorn
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import IntegrityError
 
-from matcher import clock
 from matcher.auth.service import create_account, issue_token, revoke_token
 from matcher.auth.tables import ROLE_LABELS, Role
 from matcher.config import REPO_ROOT, settings
-from matcher.console import catalog_or_exit, console, errors, print_issues
+from matcher.console import catalog_or_exit, console, day_or_exit, errors, print_issues
 from matcher.db import default_engine, session_scope
 from matcher.demo import DEMO_ACCOUNTS, load_demo
 from matcher.eligibility.evaluate import evaluate
@@ -88,11 +86,7 @@ def match(
     root: PoliciesDir = None,
 ) -> None:
     """列出一家企业在评估日期可享受的政策及理由。"""
-    try:
-        day = date.fromisoformat(as_of) if as_of else clock.today()
-    except ValueError:
-        errors.print(f"[red]日期无效：{as_of}（应为 YYYY-MM-DD）[/]")
-        raise typer.Exit(2) from None
+    day = day_or_exit(as_of)
     text = sys.stdin.read() if str(profile) == "-" else _read(profile)
     try:
         enterprise = parse_profile_json(text)

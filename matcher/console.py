@@ -1,10 +1,12 @@
-"""The consoles of the command line, and the one way a command reports a refused catalog."""
+"""The consoles of the command line, and how commands report a refused catalog or a bad date."""
 
+from datetime import date
 from pathlib import Path
 
 import typer
 from rich.console import Console
 
+from matcher import clock
 from matcher.policies.catalog import Catalog, load_catalog
 from matcher.policies.issues import CatalogError
 
@@ -26,3 +28,12 @@ def catalog_or_exit(root: Path | None = None) -> Catalog:
         print_issues(error)
         errors.print(f"[red]政策目录加载失败：{len(error.issues)} 处错误[/]")
         raise typer.Exit(1) from None
+
+
+def day_or_exit(text: str | None) -> date:
+    """``YYYY-MM-DD``, or today in China when not given; exit status 2 on a bad date."""
+    try:
+        return date.fromisoformat(text) if text else clock.today()
+    except ValueError:
+        errors.print(f"[red]日期无效：{text}（应为 YYYY-MM-DD）[/]")
+        raise typer.Exit(2) from None

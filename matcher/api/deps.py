@@ -11,6 +11,7 @@ from sqlmodel import Session
 from matcher.api.errors import ApiError
 from matcher.auth.service import Principal, authenticate_token
 from matcher.auth.tables import Role
+from matcher.db import session_scope
 from matcher.policies.catalog import Catalog
 
 
@@ -21,13 +22,8 @@ def get_engine(request: Request) -> Engine:
 
 def get_session(request: Request) -> Iterator[Session]:
     """One request, one transaction: commit when the route returns, roll back when it raises."""
-    with Session(get_engine(request), expire_on_commit=False) as session:
-        try:
-            yield session
-            session.commit()
-        except BaseException:
-            session.rollback()
-            raise
+    with session_scope(get_engine(request)) as session:
+        yield session
 
 
 def get_catalog(request: Request) -> Catalog:

@@ -1,14 +1,12 @@
 """``matcher notify``: tell enterprises what changed since the previous match run."""
 
-from datetime import date
 from typing import Annotated
 
 import typer
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from sqlalchemy import Engine
 
-from matcher import clock
-from matcher.console import catalog_or_exit, console, errors
+from matcher.console import catalog_or_exit, console, day_or_exit
 from matcher.db import default_engine, session_scope
 from matcher.migrate import upgrade
 from matcher.notices.channels import open_senders
@@ -45,11 +43,7 @@ def notify(
     ] = None,
 ) -> None:
     """对比最近两次匹配，生成并发送惠企政策通知（短信、电子邮件、站内消息）。"""
-    try:
-        day = date.fromisoformat(as_of) if as_of else clock.today()
-    except ValueError:
-        errors.print(f"[red]日期无效：{as_of}（应为 YYYY-MM-DD）[/]")
-        raise typer.Exit(2) from None
+    day = day_or_exit(as_of)
     engine = default_engine()
     upgrade(engine)
     publish_catalog(engine, catalog_or_exit())  # notices quote the version a run matched under

@@ -12,8 +12,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from rich.table import Table
 from sqlalchemy import Engine
 
-from matcher import clock
-from matcher.console import catalog_or_exit, console, errors
+from matcher.console import catalog_or_exit, console, day_or_exit, errors
 from matcher.db import default_engine, session_scope
 from matcher.migrate import upgrade
 from matcher.policies.compile import CompiledPolicy
@@ -36,14 +35,6 @@ def register(app: typer.Typer, policies_app: typer.Typer) -> None:
     policies_app.command("publish")(publish_policies)
 
 
-def _day(as_of: str | None) -> date:
-    try:
-        return date.fromisoformat(as_of) if as_of else clock.today()
-    except ValueError:
-        errors.print(f"[red]日期无效：{as_of}（应为 YYYY-MM-DD）[/]")
-        raise typer.Exit(2) from None
-
-
 def match_all(
     as_of: AsOf = None,
     policy: Annotated[
@@ -51,7 +42,7 @@ def match_all(
     ] = None,
 ) -> None:
     """在数据库内匹配全部企业与在施政策，写入本次匹配的资格快照。"""
-    day = _day(as_of)
+    day = day_or_exit(as_of)
     try:
         policies = policies_to_match(catalog_or_exit(), day, policy)
     except UnknownPolicy as error:
@@ -65,7 +56,7 @@ def match_all(
 
 def publish_policies(as_of: AsOf = None) -> None:
     """发布政策目录中的新政策或新版本，并只对这些政策匹配全部企业。"""
-    day = _day(as_of)
+    day = day_or_exit(as_of)
     catalog = catalog_or_exit()
     engine = default_engine()
     upgrade(engine)
