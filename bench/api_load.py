@@ -110,7 +110,7 @@ def run(name: str, url: str, args: argparse.Namespace) -> None:
     port = _free_port()
     env = {**os.environ, "MATCHER_DATABASE_URL": url, "MATCHER_ENVIRONMENT": "test"}
     server = subprocess.Popen(
-        [sys.executable, "-m", "uvicorn", "matcher.api.app:create_app", "--factory",
+        [sys.executable, "-m", "uvicorn", "matcher.app:create_app", "--factory",
          "--port", str(port), "--workers", str(args.workers), "--log-level", "warning",
          "--no-access-log"],
         env=env,

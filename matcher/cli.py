@@ -15,13 +15,14 @@ from matcher.config import REPO_ROOT, settings
 from matcher.console import catalog_or_exit, console, day_or_exit, errors, print_issues
 from matcher.db import default_engine, session_scope
 from matcher.demo import DEMO_ACCOUNTS, load_demo
+from matcher.eligibility.cases import load_cases, run_case
 from matcher.eligibility.evaluate import evaluate
-from matcher.eligibility.render import render, to_json
+from matcher.eligibility.serialize import to_json
+from matcher.entitlement_report import render
 from matcher.migrate import upgrade
 from matcher.notices.cli import register as register_notify
 from matcher.payouts.chain import GENESIS, verify_chain
 from matcher.payouts.repository import PayoutRepository
-from matcher.policies.cases import load_cases, run_case
 from matcher.policies.issues import CatalogError
 from matcher.population.cli import register as register_population
 from matcher.profiles.errors import ProfileError
@@ -200,7 +201,7 @@ def serve(
     if demo and config.environment == "development":
         for username, password, role, _name, _uscc in DEMO_ACCOUNTS:
             console.print(f"演示登录（{ROLE_LABELS[role]}）：{username} / {password}")
-    uvicorn.run("matcher.api.app:create_app", factory=True, host=host, port=port, workers=workers)
+    uvicorn.run("matcher.app:create_app", factory=True, host=host, port=port, workers=workers)
 
 
 @ledger_app.command("verify")

@@ -6,7 +6,8 @@ never see each other's rows. Under CI (CI=true) an unreachable PostgreSQL fails 
 """
 
 import os
-from collections.abc import Iterator
+import shutil
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -17,13 +18,25 @@ from sqlalchemy.exc import OperationalError
 from sqlmodel import SQLModel
 
 import matcher.tables  # noqa: F401
-from matcher.api.app import create_app
+from matcher.app import create_app
 from matcher.auth.service import issue_token, revoke_token
 from matcher.auth.tables import Role
-from matcher.config import Settings
+from matcher.config import REPO_ROOT, Settings
 from matcher.db import make_engine, private_schema, session_scope
 from matcher.migrate import upgrade
 from matcher.policies.catalog import default_catalog
+
+BROWSER_TESTS = Path(__file__).parent / "browser"
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Mark database and browser tests by what they use, so ``-m`` can leave them out."""
+    for item in items:
+        if "database_url" in getattr(item, "fixturenames", ()):
+            item.add_marker(pytest.mark.db)
+        if BROWSER_TESTS in item.path.parents:
+            item.add_marker(pytest.mark.browser)
+
 
 POSTGRES_URL = os.environ.get(
     "MATCHER_TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test"
@@ -102,3 +115,23 @@ def api(engine: Engine) -> Iterator[Api]:
         tokens["revoked"] = revoked
     with TestClient(create_app(config, engine, default_catalog())) as client:
         yield Api(client, engine, tokens)
+
+
+@pytest.fixture
+def catalog_copy(tmp_path: Path) -> Path:
+    """A writable copy of the seed catalog: ``<tmp>/policies``."""
+    root = tmp_path / "policies"
+    shutil.copytree(REPO_ROOT / "policies", root)
+    return root
+
+
+def _replace_in(path: Path, old: str, new: str) -> None:
+    text = path.read_text(encoding="utf-8")
+    assert old in text, f"{old!r} not in {path}"
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+
+
+@pytest.fixture
+def replace_in() -> Callable[[Path, str, str], None]:
+    """Edit a file in place: the first ``old`` becomes ``new``."""
+    return _replace_in

@@ -1,8 +1,9 @@
 """One error format for every 4xx and 5xx answer:
 ``{"error": {"code": "...", "message": "...", "details": [{"field", "code", "message"}]}}``.
 
-``code`` is for programs, ``message`` (Chinese) for people. Expected business errors are
-:class:`ApiError` with their status; 422 is only for payloads that fail validation.
+``code`` is for programs, ``message`` (Chinese) for people. The domain's refusals
+(:class:`~matcher.errors.DomainError`) are answered by kind: not found 404, conflict 409, any
+other refusal 422. :class:`ApiError` is for refusals only HTTP knows (credentials, rates).
 """
 
 import logging
@@ -14,6 +15,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
+from matcher.errors import Conflict, DomainError, NotFound
 from matcher.profiles.errors import FieldError, ProfileError, translate
 
 log = logging.getLogger(__name__)
@@ -50,8 +52,13 @@ def error_response(
     return JSONResponse(error_body(code, message, details), status_code=status)
 
 
-def not_found(what: str) -> ApiError:
-    return ApiError(404, "not_found", f"{what}不存在")
+def status_of(error: DomainError) -> int:
+    """The HTTP status that answers a domain refusal."""
+    if isinstance(error, NotFound):
+        return 404
+    if isinstance(error, Conflict):
+        return 409
+    return 422
 
 
 def _request_errors(error: RequestValidationError) -> list[FieldError]:
@@ -68,6 +75,10 @@ def install(app: FastAPI) -> None:
     @app.exception_handler(ApiError)
     async def _api(_request: Request, error: ApiError) -> JSONResponse:
         return error_response(error.status, error.code, error.message, error.details)
+
+    @app.exception_handler(DomainError)
+    async def _domain(_request: Request, error: DomainError) -> JSONResponse:
+        return error_response(status_of(error), error.code, error.message, error.details)
 
     @app.exception_handler(ProfileError)
     async def _profile(_request: Request, error: ProfileError) -> JSONResponse:

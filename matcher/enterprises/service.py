@@ -2,7 +2,6 @@
 
 from sqlmodel import Session
 
-from matcher.api.errors import ApiError, not_found
 from matcher.auth.service import Principal
 from matcher.enterprises.csv_import import parse_csv
 from matcher.enterprises.founders import replace_id_numbers
@@ -13,6 +12,7 @@ from matcher.enterprises.schemas import (
     FactProvenance,
     ImportResult,
 )
+from matcher.errors import Conflict, DomainError, NotFound
 from matcher.profiles.errors import FieldError, ProfileError
 from matcher.profiles.model import EnterpriseProfile
 from matcher.profiles.parse import parse_profile
@@ -42,7 +42,7 @@ def create(session: Session, write: EnterpriseWrite, actor: Principal) -> Enterp
     profile = to_profile(write)
     repository = EnterpriseRepository(session)
     if profile.uscc is not None and repository.row(profile.uscc) is not None:
-        raise ApiError(409, "already_exists", f"统一社会信用代码 {profile.uscc} 的企业已存在")
+        raise Conflict("already_exists", f"统一社会信用代码 {profile.uscc} 的企业已存在")
     repository.save(profile, write.source, actor.name)
     return profile
 
@@ -52,10 +52,10 @@ def replace(
 ) -> EnterpriseProfile:
     repository = EnterpriseRepository(session)
     if repository.row(uscc) is None:
-        raise not_found("企业")
+        raise NotFound("企业")
     profile = to_profile(write)
     if profile.uscc != uscc:
-        raise ApiError(422, "uscc_mismatch", "请求体中的统一社会信用代码与地址中的不一致")
+        raise DomainError("uscc_mismatch", "请求体中的统一社会信用代码与地址中的不一致")
     repository.save(profile, write.source, actor.name)
     return profile
 
@@ -66,11 +66,11 @@ def read(session: Session, uscc: str, viewer: Principal) -> EnterprisePublic:
     An enterprise asking for another one gets the same answer as for one that does not exist.
     """
     if not viewer.may_see(uscc):
-        raise not_found("企业")
+        raise NotFound("企业")
     repository = EnterpriseRepository(session)
     profile = repository.get(uscc)
     if profile is None:
-        raise not_found("企业")
+        raise NotFound("企业")
     provenance = {
         field: FactProvenance(source=r.source, recorded_at=r.recorded_at, recorded_by=r.recorded_by)
         for field, r in repository.provenance(uscc).items()
@@ -96,7 +96,7 @@ def confirm_industry(
     repository = EnterpriseRepository(session)
     profile = repository.get(uscc)
     if profile is None:
-        raise not_found("企业")
+        raise NotFound("企业")
     data = profile.model_dump()
     data["industry_code"] = industry_code.strip().upper()
     confirmed = parse_profile(data)

@@ -14,12 +14,12 @@ from typing import Any
 from sqlmodel import Session
 
 from matcher import clock
-from matcher.api.errors import ApiError, not_found
 from matcher.auth.service import Principal
 from matcher.config import settings
 from matcher.eligibility.evaluate import FEN
 from matcher.enterprises.founders import valid_id_hash
 from matcher.enterprises.repository import EnterpriseRepository
+from matcher.errors import Conflict, DomainError, NotFound
 from matcher.payouts.chain import record_hash
 from matcher.payouts.deadlines import add_working_days
 from matcher.payouts.repository import PayoutRepository
@@ -71,14 +71,14 @@ def file_claim(
 ) -> Claim:
     """Record a claim with its facts; every fact the amount and criteria need must be present."""
     if not actor.may_see(uscc):
-        raise not_found("企业")
+        raise NotFound("企业")
     row = EnterpriseRepository(session).row(uscc)
     if row is None:
-        raise not_found("企业")
+        raise NotFound("企业")
     policy = version_in_force(session, policy_id, claim_date)
     if policy is None:
-        raise ApiError(
-            422, "policy_not_in_force", f"政策 {policy_id} 在申请日期 {claim_date} 未生效或不存在"
+        raise DomainError(
+            "policy_not_in_force", f"政策 {policy_id} 在申请日期 {claim_date} 未生效或不存在"
         )
     facts = _hash_id_numbers(facts)
     parsed = parse_claim(policy.claim_model, facts)
@@ -120,11 +120,11 @@ def verification_of(
 ) -> tuple[Claim, Verification]:
     claim = PayoutRepository(session).claim(claim_id)
     if claim is None or not viewer.may_see(claim.uscc):
-        raise not_found("申请")
+        raise NotFound("申请")
     try:
         return claim, verify(session, claim)
     except NotInForce as error:
-        raise ApiError(422, "policy_not_in_force", str(error)) from None
+        raise DomainError("policy_not_in_force", str(error)) from None
 
 
 def _snapshot(verification: Verification, claim: Claim) -> dict[str, Any]:
@@ -210,15 +210,15 @@ def decide(
     head = repository.lock_head()
     claim = repository.claim(claim_id)
     if claim is None:
-        raise not_found("申请")
+        raise NotFound("申请")
     session.refresh(claim)
     if claim.status not in OPEN_STATUSES:
         label = CLAIM_STATUS_LABELS[claim.status]
-        raise ApiError(409, "already_decided", f"该申请已{label.removeprefix('已')}，不能再次决定")
+        raise Conflict("already_decided", f"该申请已{label.removeprefix('已')}，不能再次决定")
     if kind is DecisionKind.REVERSAL:
-        raise ApiError(422, "use_reversal", "冲正请使用冲正接口")
+        raise DomainError("use_reversal", "冲正请使用冲正接口")
     if kind is not DecisionKind.APPROVE and not (reason and reason.strip()):
-        raise ApiError(422, "reason_required", "驳回或要求补充材料须说明理由")
+        raise DomainError("reason_required", "驳回或要求补充材料须说明理由")
     _, verification = verification_of(session, claim_id, actor)
     if kind is DecisionKind.APPROVE:
         _check_approval(verification, amount)
@@ -248,15 +248,15 @@ def decide(
 
 def _check_approval(verification: Verification, amount: Decimal | None) -> None:
     if verification.problems:
-        raise ApiError(422, "not_approvable", "；".join(verification.problems))
+        raise DomainError("not_approvable", "；".join(verification.problems))
     payable = verification.payable_amount
     if amount is None or amount <= 0:
-        raise ApiError(422, "amount_required", "批准须填写大于 0 的金额")
+        raise DomainError("amount_required", "批准须填写大于 0 的金额")
     if payable is None or payable <= 0:
         exhausted = [c.label for c in verification.limits if c.exhausted]
-        raise ApiError(422, "limit_reached", "已达到限额：" + "、".join(exhausted))
+        raise DomainError("limit_reached", "已达到限额：" + "、".join(exhausted))
     if amount > payable:
-        raise ApiError(422, "amount_over_cap", f"批准金额 {amount} 元超过可支付金额 {payable} 元")
+        raise DomainError("amount_over_cap", f"批准金额 {amount} 元超过可支付金额 {payable} 元")
 
 
 def reverse(session: Session, decision_id: int, reason: str, actor: Principal) -> Decision:
@@ -265,12 +265,12 @@ def reverse(session: Session, decision_id: int, reason: str, actor: Principal) -
     head = repository.lock_head()
     original = session.get(Decision, decision_id)
     if original is None:
-        raise not_found("决定")
+        raise NotFound("决定")
     if not reason.strip():
-        raise ApiError(422, "reason_required", "冲正须说明理由")
+        raise DomainError("reason_required", "冲正须说明理由")
     standing = repository.standing_approval(original.claim_id)
     if original.kind is not DecisionKind.APPROVE or standing is None or standing.id != original.id:
-        raise ApiError(409, "not_reversible", "只能冲正尚未冲正的批准决定")
+        raise Conflict("not_reversible", "只能冲正尚未冲正的批准决定")
     claim = repository.claim(original.claim_id)
     assert claim is not None
     reversal = _append(

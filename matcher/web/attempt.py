@@ -11,7 +11,8 @@ from typing import TypeVar
 
 from sqlmodel import Session
 
-from matcher.api.errors import ApiError
+from matcher.api.errors import status_of
+from matcher.errors import DomainError
 from matcher.profiles.errors import FieldError, ProfileError
 
 T = TypeVar("T")
@@ -27,11 +28,11 @@ class Refusal:
 
 
 def attempt(session: Session, action: Callable[[], T]) -> T | Refusal:
-    """``action()``; on an :class:`ApiError` or :class:`ProfileError`, nothing written."""
+    """``action()``; on an :class:`DomainError` or :class:`ProfileError`, nothing written."""
     try:
         return action()
-    except ApiError as error:
-        refusal = Refusal(error.status, error.message, tuple(error.details))
+    except DomainError as error:
+        refusal = Refusal(status_of(error), error.message, tuple(error.details))
     except ProfileError as error:
         refusal = Refusal(422, "填写的信息有误，请按提示修改。", tuple(error.errors))
     session.rollback()

@@ -18,7 +18,7 @@ import pytest
 import uvicorn
 from playwright.sync_api import Browser, Page, sync_playwright
 
-from matcher.api.app import create_app
+from matcher.app import create_app
 from matcher.auth.service import create_account
 from matcher.auth.tables import Role
 from matcher.config import REPO_ROOT, Settings

@@ -1,7 +1,7 @@
 from fastapi.testclient import TestClient
 from sqlalchemy import Engine
 
-from matcher.api.app import create_app
+from matcher.app import create_app
 from matcher.config import Settings
 from matcher.policies.catalog import default_catalog
 from tests.conftest import Api

@@ -6,8 +6,8 @@ import pytest
 
 from matcher.config import REPO_ROOT
 from matcher.eligibility.evaluate import evaluate
-from matcher.eligibility.render import to_json
 from matcher.eligibility.results import Entitlement, Outcome, Status
+from matcher.eligibility.serialize import to_json
 from matcher.profiles.errors import ProfileError
 from matcher.profiles.parse import parse_profile, parse_profile_json
 

@@ -18,7 +18,7 @@ from sqlalchemy import Engine, func
 from sqlmodel import select
 from stdnum.cn import ric, uscc
 
-from matcher.api.app import create_app
+from matcher.app import create_app
 from matcher.config import Settings
 from matcher.db import session_scope
 from matcher.enterprises.repository import EnterpriseRepository

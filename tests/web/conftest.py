@@ -12,7 +12,7 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import Engine
 
-from matcher.api.app import create_app
+from matcher.app import create_app
 from matcher.auth.service import create_account
 from matcher.auth.tables import Role
 from matcher.config import REPO_ROOT, Settings

@@ -8,9 +8,10 @@ from datetime import date, datetime
 from sqlmodel import Session
 
 from matcher import clock
-from matcher.api.errors import ApiError
+from matcher.api.errors import status_of
 from matcher.auth.service import Principal
 from matcher.eligibility.results import CriterionResult
+from matcher.errors import DomainError, NotFound
 from matcher.payouts import service
 from matcher.payouts.repository import PayoutRepository
 from matcher.payouts.tables import DECISION_LABELS, OPEN_STATUSES, Decision
@@ -130,9 +131,9 @@ def load_review(
     """The claim as ``who`` may see it; a page error when it is not there or not theirs."""
     try:
         claim, verification = service.verification_of(session, claim_id, who)
-    except ApiError as error:
-        title = "未找到该申请" if error.status == 404 else "无法核验该申请"
-        raise PageError(error.status, title, error.message) from None
+    except DomainError as error:
+        title = "未找到该申请" if isinstance(error, NotFound) else "无法核验该申请"
+        raise PageError(status_of(error), title, error.message) from None
     policy = verification.policy
     facts = _seen(policy, parse_claim(policy.claim_model, claim.facts))
     repository = PayoutRepository(session)

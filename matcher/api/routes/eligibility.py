@@ -9,8 +9,8 @@ from pydantic import BaseModel, ConfigDict, Field
 from matcher import clock
 from matcher.api.deps import CatalogDep
 from matcher.api.ratelimit import anonymous_limit
+from matcher.api.responses import entitlement_response
 from matcher.eligibility.evaluate import evaluate
-from matcher.eligibility.render import entitlement_response
 from matcher.eligibility.results import EntitlementList
 from matcher.enterprises.schemas import EnterpriseWrite, ProfileIn
 from matcher.enterprises.service import anonymous_profile

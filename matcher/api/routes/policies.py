@@ -7,7 +7,7 @@ from fastapi import APIRouter, Query
 from pydantic import BaseModel
 
 from matcher.api.deps import CatalogDep
-from matcher.api.errors import not_found
+from matcher.errors import NotFound
 from matcher.policies.compile import CompiledPolicy
 from matcher.policies.model import BENEFIT_KIND_LABELS, Policy
 
@@ -63,5 +63,5 @@ def list_policies(
 def read_policy(catalog: CatalogDep, policy_id: str) -> PolicyDetail:
     compiled = catalog.get(policy_id)
     if compiled is None:
-        raise not_found("政策")
+        raise NotFound("政策")
     return PolicyDetail(version=compiled.version, policy=compiled.policy)

@@ -7,9 +7,9 @@ from fastapi import APIRouter, Body, Query, Response, status
 
 from matcher import clock
 from matcher.api.deps import CatalogDep, CurrentPrincipal, SessionDep, StaffPrincipal
-from matcher.api.errors import ApiError, not_found
+from matcher.api.errors import ApiError
+from matcher.api.responses import entitlement_response
 from matcher.eligibility.evaluate import evaluate
-from matcher.eligibility.render import entitlement_response
 from matcher.eligibility.results import EntitlementList
 from matcher.enterprises import service
 from matcher.enterprises.csv_import import CsvRejected
@@ -22,6 +22,7 @@ from matcher.enterprises.schemas import (
     ImportResult,
 )
 from matcher.enterprises.tables import FactSource
+from matcher.errors import NotFound
 from matcher.profiles.errors import FieldError
 
 router = APIRouter(prefix="/enterprises", tags=["enterprises"])
@@ -94,10 +95,10 @@ def enterprise_entitlements(
     as_of: Annotated[date | None, Query(description="评估日期，默认今天")] = None,
 ) -> Response:
     if not viewer.may_see(uscc):
-        raise not_found("企业")
+        raise NotFound("企业")
     profile = EnterpriseRepository(session).get(uscc)
     if profile is None:
-        raise not_found("企业")
+        raise NotFound("企业")
     return entitlement_response(evaluate(profile, as_of or clock.today(), catalog))
 
 

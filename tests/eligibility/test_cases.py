@@ -5,7 +5,7 @@ from pathlib import Path
 
 import pytest
 
-from matcher.policies.cases import LoadedCase, load_cases, run_case
+from matcher.eligibility.cases import LoadedCase, load_cases, run_case
 from matcher.policies.catalog import default_catalog, load_catalog
 from matcher.policies.issues import CatalogError
 

@@ -6,8 +6,8 @@ from fastapi import APIRouter, Query, Response, status
 
 from matcher import clock
 from matcher.api.deps import CatalogDep, CurrentPrincipal, RecordId, SessionDep, StaffPrincipal
-from matcher.api.errors import not_found
 from matcher.auth.tables import Role
+from matcher.errors import NotFound
 from matcher.payouts import export, service
 from matcher.payouts.repository import PayoutRepository
 from matcher.payouts.schemas import (
@@ -65,7 +65,7 @@ def claim_decisions(
 ) -> list[DecisionPublic]:
     claim = PayoutRepository(session).claim(claim_id)
     if claim is None or not who.may_see(claim.uscc):
-        raise not_found("申请")
+        raise NotFound("申请")
     return [DecisionPublic.of(d) for d in PayoutRepository(session).decisions(claim_id)]
 
 

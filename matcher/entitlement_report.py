@@ -1,7 +1,6 @@
-"""The entitlement list as text for a person (Simplified Chinese), and as JSON for programs."""
+"""The entitlement list as text for a person at a terminal (``matcher match``), in Simplified
+Chinese."""
 
-from fastapi import Response
-from pydantic import TypeAdapter
 from rich.console import Console, Group
 from rich.panel import Panel
 from rich.table import Table
@@ -28,17 +27,6 @@ _OUTCOME_MARKS = {
     Outcome.FAIL: "[red]✗[/]",
     Outcome.UNKNOWN: "[yellow]?[/]",
 }
-_ADAPTER = TypeAdapter(EntitlementList)
-
-
-def to_json(result: EntitlementList) -> str:
-    """The stable JSON shape documented in the README, indented for people."""
-    return _ADAPTER.dump_json(result, indent=2).decode("utf-8")
-
-
-def to_json_bytes(result: EntitlementList) -> bytes:
-    """The same shape, compact, for HTTP responses (serialised once, in Rust)."""
-    return _ADAPTER.dump_json(result)
 
 
 def _derived(result: EntitlementList) -> Panel:
@@ -124,8 +112,3 @@ def render(result: EntitlementList, console: Console) -> None:
     order = {Status.ELIGIBLE: 0, Status.UNDETERMINED: 1, Status.NOT_ELIGIBLE: 2}
     for entitlement in sorted(result.entitlements, key=lambda e: order[e.status]):
         console.print(_entitlement(entitlement))
-
-
-def entitlement_response(result: EntitlementList) -> Response:
-    """An HTTP response of the entitlement list, bypassing FastAPI's slow generic encoder."""
-    return Response(content=to_json_bytes(result), media_type="application/json")
