@@ -4,6 +4,7 @@ import threading
 from collections import Counter
 from concurrent.futures import ThreadPoolExecutor
 
+import pytest
 from sqlalchemy import Engine, func
 from sqlmodel import Session, col, select
 
@@ -14,6 +15,8 @@ from matcher.notices.worker import DeliveryTally, RetryPolicy, deliver
 from tests.notices.conftest import PAGE
 from tests.notices.factories import queue_news
 from tests.notices.receivers import Inbox
+
+pytestmark = pytest.mark.slow
 
 WORKERS = 4
 

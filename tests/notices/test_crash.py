@@ -17,6 +17,7 @@ import time
 from collections import Counter
 from pathlib import Path
 
+import pytest
 from sqlalchemy import Engine, func
 from sqlmodel import Session, col, select
 
@@ -24,6 +25,8 @@ from matcher.notices.settings import NoticeSettings
 from matcher.notices.tables import Channel, OutboxNotice
 from tests.notices.factories import AFTER, news_for_all
 from tests.notices.receivers import Inbox
+
+pytestmark = pytest.mark.slow
 
 SEED = 20201001
 ENTERPRISES = 60

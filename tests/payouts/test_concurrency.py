@@ -30,7 +30,10 @@ from matcher.profiles.parse import parse_profile
 from tests.conftest import Api
 from tests.payouts.conftest import enterprise
 
-pytestmark = pytest.mark.parametrize("database_url", ["postgresql"], indirect=True)
+pytestmark = [
+    pytest.mark.slow,
+    pytest.mark.parametrize("database_url", ["postgresql"], indirect=True),
+]
 
 CODES = [f"91419001MA40001{n:02d}" for n in range(12)]
 
