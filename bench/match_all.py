@@ -24,6 +24,7 @@ from typing import Any
 import polars as pl
 import psycopg
 from evaluate import profiles as varied_profiles
+from psycopg.types.json import Jsonb
 from sqlalchemy import select
 from sqlalchemy.engine import make_url
 from sqlmodel import Session, col
@@ -35,10 +36,12 @@ from matcher.enterprises.repository import row_values
 from matcher.enterprises.tables import enterprises, now
 from matcher.migrate import upgrade
 from matcher.population import cli
+from matcher.population.repository import MatchRepository
 from matcher.population.tables import MatchRun
 
 JIYUAN, ZHENGZHOU = "419001", "410100"
 COLUMNS = [c.name for c in enterprises.columns]
+JSON_COLUMNS = {"declared_facts"}
 Counts = dict[str, tuple[int, int, int, Decimal]]
 """Per policy: eligible, undetermined, not eligible until a known date, eligible amount."""
 
@@ -105,7 +108,7 @@ def load_postgres(url: str, rows: Iterable[dict[str, Any]]) -> None:
         copy_sql = f"COPY enterprises ({', '.join(COLUMNS)}) FROM STDIN"
         with connection.cursor().copy(copy_sql) as copy:
             for row in rows:
-                copy.write_row([row[c] for c in COLUMNS])
+                copy.write_row([Jsonb(row[c]) if c in JSON_COLUMNS else row[c] for c in COLUMNS])
         connection.execute("ANALYZE enterprises")
 
 
@@ -119,15 +122,10 @@ def match_all(url: str, as_of: date) -> tuple[float, Counts]:
     seconds = time.perf_counter() - started
     with Session(default_engine()) as session:
         run = session.execute(select(MatchRun).order_by(col(MatchRun.id).desc())).scalars().first()
-        assert run is not None
+        assert run is not None and run.id is not None
         counts = {
-            e["policy_id"]: (
-                e["eligible"],
-                e["undetermined"],
-                e["waiting"],
-                Decimal(e["eligible_amount"]),
-            )
-            for e in run.catalog
+            t.policy_id: (t.eligible, t.undetermined, t.waiting, t.eligible_amount)
+            for t in MatchRepository(session).tallies(run.id)
         }
     default_engine().dispose()
     return seconds, counts
@@ -149,8 +147,25 @@ FLAGS = [
     "in_provincial_industrial_park",
 ]
 TEXTS = ["credit_list", "size_class", "operating_status", "entity_type"]
-NUMBERS = ["export_rebate_class", "patents", "new_hires", "employees"]
+NUMBERS = ["export_rebate_class", "patents", "employees"]
 MONEY = ["bank_credit_total", "rnd_expenses", "small_low_profit_saving"]
+DECLARED = [
+    ("founder_target_group", pl.String),
+    ("qualifying_new_hires", pl.Int64),
+    ("new_hires_contracts_one_year", pl.Boolean),
+    ("wage_insurance_arrears", pl.Boolean),
+]
+"""Facts policies/jiyuan-2020/facts.yaml declares, read from the ``declared_facts`` column."""
+SUBSIDY_GROUPS = ["student_graduate", "hard_to_employ", "poor_household", "returning_migrant"]
+LOAN_GROUPS = [
+    *SUBSIDY_GROUPS,
+    "veteran",
+    "registered_unemployed",
+    "released_prisoner",
+    "overcapacity_worker",
+    "online_merchant",
+    "rural_farmer",
+]
 
 
 def frame(templates: list[dict[str, Any]], count: int) -> pl.DataFrame:
@@ -162,6 +177,9 @@ def frame(templates: list[dict[str, Any]], count: int) -> pl.DataFrame:
         ("registered_on", pl.Date),
     ]
     data = {name: pl.Series(name, [t[name] for t in templates], kind) for name, kind in columns}
+    for name, kind in DECLARED:
+        declared = [(t["declared_facts"] or {}).get(name) for t in templates]
+        data[name] = pl.Series(name, declared, kind)
     for name in MONEY:
         fen = [None if t[name] is None else int(t[name] * 100) for t in templates]
         data[f"{name}_fen"] = pl.Series(f"{name}_fen", fen, pl.Int64)
@@ -194,7 +212,6 @@ def by_hand(as_of: date) -> dict[str, tuple[pl.Expr, pl.Expr | None, pl.Expr | N
     claim = pl.lit(None).cast(pl.Boolean)  # a population run has no applications
     small_micro = c("size_class").is_in(["small", "micro"])
     operating = c("operating_status") == "operating"
-    individual = c("entity_type") == "individual_business"
     as_of_number = as_of.year * 10000 + as_of.month * 100 + as_of.day
     registered = c("registered_on")
     registered_number = sum(
@@ -213,9 +230,12 @@ def by_hand(as_of: date) -> dict[str, tuple[pl.Expr, pl.Expr | None, pl.Expr | N
         c("registered_in_jiyuan"),
         c("in_incubation_base"),
         c("founder_first_time"),
+        c("founder_target_group").is_in(SUBSIDY_GROUPS),
         operating,
     ]
-    waits = pl.all_horizontal(startup) & one_year.not_()
+    # Only time stands in the way when no other criterion fails (an unknown one may hold).
+    waits = pl.all_horizontal([s.fill_null(True) for s in startup]) & one_year.not_()
+    borrower_in_group = c("founder_target_group").is_in(LOAN_GROUPS)
     return {
         "construction-guarantee-letter": (_status(c("construction_qualified")), None, None),
         "credit-green-channel": (_status(c("credit_list") == "red"), None, None),
@@ -225,11 +245,7 @@ def by_hand(as_of: date) -> dict[str, tuple[pl.Expr, pl.Expr | None, pl.Expr | N
             None,
         ),
         "inclusive-small-micro-loan": (
-            _status(
-                small_micro,
-                c("bank_credit_total_fen") <= 1_000_000_000,
-                c("credit_list") != "black",
-            ),
+            _status(small_micro, c("bank_credit_total_fen") <= 1_000_000_000),
             None,
             None,
         ),
@@ -265,9 +281,10 @@ def by_hand(as_of: date) -> dict[str, tuple[pl.Expr, pl.Expr | None, pl.Expr | N
         ),
         "startup-guarantee-loan": (
             _status(
-                individual | small_micro,
-                individual | (c("new_hires") * 100 >= c("employees") * ratio),
-                c("credit_list") != "black",
+                borrower_in_group | small_micro,
+                borrower_in_group | (c("qualifying_new_hires") * 100 >= c("employees") * ratio),
+                borrower_in_group | c("new_hires_contracts_one_year"),
+                borrower_in_group | c("wage_insurance_arrears").not_(),
             ),
             None,
             None,

@@ -29,7 +29,8 @@ from matcher.notices.service import enqueue, notice_plan, render_pending
 from matcher.notices.tables import NoticeContact
 from matcher.policies.catalog import default_catalog
 from matcher.policies.versions import publish
-from matcher.population.tables import STATUS_CODES, EntitlementSnapshot, MatchRun, MatchRunPolicy
+from matcher.population.tables import EntitlementSnapshot, MatchRun, MatchRunPolicy
+from matcher.population.verdict import STATUS_CODES
 
 POSTGRES_URL = os.environ.get(
     "MATCHER_BENCH_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test"
@@ -71,16 +72,7 @@ def prepare(engine: Engine, count: int) -> None:
         ]
         session.execute(insert(NoticeContact), [c | {"updated_at": moment} for c in contacts])
         before, after = (
-            MatchRun(
-                as_of=day,
-                enterprises=count,
-                finished_at=moment,
-                catalog=[{"policy_id": p, "eligible": count} for p, _ in matched],
-            )
-            for day, matched in (
-                (BEFORE, [p for p in policies if p != first_time]),
-                (AFTER, policies),
-            )
+            MatchRun(as_of=day, enterprises=count, finished_at=moment) for day in (BEFORE, AFTER)
         )
         session.add_all([before, after])
         session.flush()
@@ -95,6 +87,7 @@ def prepare(engine: Engine, count: int) -> None:
                     "policy_no": number[p],
                     "policy_id": p,
                     "policy_version": "0" * 64 if (run is before and p == changed[0]) else v,
+                    "eligible": count,
                 }
                 for run in (before, after)
                 for p, v in policies

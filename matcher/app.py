@@ -12,6 +12,7 @@ from matcher.api.routes.enterprises import router as enterprises_router
 from matcher.api.routes.payouts import router as payouts_router
 from matcher.api.routes.policies import router as policies_router
 from matcher.api.routes.tagging import router as tagging_router
+from matcher.api.strict_transport import StrictTransportSecurity
 from matcher.config import Settings, settings
 from matcher.db import make_engine
 from matcher.policies.catalog import Catalog, load_catalog
@@ -51,4 +52,6 @@ def create_app(
     app.include_router(api)
     mount_pages(app, config)
     app.add_middleware(BodySizeLimit, limit=config.max_body_bytes)
+    if config.environment == "production":
+        app.add_middleware(StrictTransportSecurity)
     return app

@@ -1,5 +1,6 @@
 """The command line: the catalog, matching, the service, credentials."""
 
+import ipaddress
 import sys
 from pathlib import Path
 from typing import Annotated
@@ -9,9 +10,9 @@ import uvicorn
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import IntegrityError
 
-from matcher.auth.service import create_account, issue_token, revoke_token
+from matcher.auth.service import create_account, disable_account, issue_token, revoke_token
 from matcher.auth.tables import ROLE_LABELS, Role
-from matcher.config import REPO_ROOT, settings
+from matcher.config import DEVELOPMENT_SECRET, REPO_ROOT, settings
 from matcher.console import catalog_or_exit, console, day_or_exit, errors, print_issues
 from matcher.db import default_engine, session_scope
 from matcher.demo import DEMO_ACCOUNTS, load_demo
@@ -21,8 +22,7 @@ from matcher.eligibility.serialize import to_json
 from matcher.entitlement_report import render
 from matcher.migrate import upgrade
 from matcher.notices.cli import register as register_notify
-from matcher.payouts.chain import GENESIS, verify_chain
-from matcher.payouts.repository import PayoutRepository
+from matcher.payouts.ledger import LedgerInvalid, LedgerReport, verify_ledger, write_checkpoint
 from matcher.policies.issues import CatalogError
 from matcher.population.cli import register as register_population
 from matcher.profiles.errors import ProfileError
@@ -88,15 +88,16 @@ def match(
 ) -> None:
     """列出一家企业在评估日期可享受的政策及理由。"""
     day = day_or_exit(as_of)
+    catalog = catalog_or_exit(root)
     text = sys.stdin.read() if str(profile) == "-" else _read(profile)
     try:
-        enterprise = parse_profile_json(text)
+        enterprise = parse_profile_json(text, catalog.facts)
     except ProfileError as error:
         for problem in error.errors:
             errors.print(f"{problem.field}: {problem.message}", markup=False, highlight=False)
         errors.print(f"[red]企业画像无效：{len(error.errors)} 处错误[/]")
         raise typer.Exit(2) from None
-    result = evaluate(enterprise, day, catalog_or_exit(root))
+    result = evaluate(enterprise, day, catalog)
     if as_json:
         sys.stdout.write(to_json(result) + "\n")
     else:
@@ -177,6 +178,27 @@ def accounts_create(
     console.print(f"账号 {username}（{ROLE_LABELS[role]}）已创建")
 
 
+@accounts_app.command("disable")
+def accounts_disable(username: Annotated[str, typer.Argument(help="登录名")]) -> None:
+    """停用网页登录账号：不能再登录，已登录的会话立即失效。"""
+    with session_scope() as session:
+        account = disable_account(session, username)
+    if account is None:
+        errors.print(f"[red]账号 {username} 不存在[/]")
+        raise typer.Exit(1)
+    console.print(f"账号 {username} 已停用")
+
+
+def _loopback(host: str) -> bool:
+    """Whether ``host`` is reachable from this machine alone (127.0.0.0/8, ::1, localhost)."""
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host.strip("[]")).is_loopback
+    except ValueError:
+        return False
+
+
 @app.command()
 def serve(
     host: Annotated[str, typer.Option(help="监听地址")] = "127.0.0.1",
@@ -186,6 +208,11 @@ def serve(
 ) -> None:
     """启动服务：迁移数据库，按需载入演示数据，然后监听。"""
     config = settings()
+    if config.secret_key == DEVELOPMENT_SECRET and not _loopback(host):
+        errors.print(
+            f"[red]开发用密钥只能在本机地址上使用：监听 {host} 前请设置 MATCHER_SECRET_KEY[/]"
+        )
+        raise typer.Exit(2)
     engine = default_engine()
     upgrade(engine)
     if demo and config.environment == "development":
@@ -206,17 +233,34 @@ def serve(
 
 @ledger_app.command("verify")
 def ledger_verify() -> None:
-    """核验决定记录的哈希链，指出第一条被改动或缺失的记录。"""
-    with session_scope() as session:
-        repository = PayoutRepository(session)
-        head = repository.head()
-        report = verify_chain(
-            repository.decisions(),
-            head.sequence if head else 0,
-            head.last_hash if head else GENESIS,
-        )
-    if report.broken_at is not None:
-        errors.print(f"[red]决定记录第 {report.broken_at} 条核验失败：{report.reason}[/]")
-        errors.print(f"此前 {report.checked} 条记录完好。")
+    """核验账本：决定记录的哈希链与签名、限额账目、申请状态，以及账本外的检查点。"""
+    with session_scope(default_engine()) as session:
+        report = verify_ledger(session)
+    if not report.intact:
+        _print_problems(report)
         raise typer.Exit(1)
-    console.print(f"决定记录完好：共 {report.checked} 条，哈希链连续无断裂。")
+    console.print(
+        f"账本完好：决定记录 {report.records} 条，哈希链连续、签名有效；"
+        f"限额账目与申请状态均与记录一致；与 {report.checkpoints} 个检查点一致。",
+        soft_wrap=True,
+    )
+
+
+@ledger_app.command("checkpoint")
+def ledger_checkpoint() -> None:
+    """核验账本，把签名的账本头追加到检查点文件（账本外保存，供日报存档）。"""
+    try:
+        with session_scope(default_engine()) as session:
+            checkpoint = write_checkpoint(session)
+    except LedgerInvalid as error:
+        _print_problems(error.report)
+        errors.print("未写入检查点。")
+        raise typer.Exit(1) from None
+    for line in (f"账本检查点：{checkpoint}", f"已追加到 {settings().ledger_checkpoints}"):
+        console.print(line, soft_wrap=True, markup=False, highlight=False)
+
+
+def _print_problems(report: LedgerReport) -> None:
+    errors.print(f"[red]账本核验未通过：{len(report.problems)} 处问题[/]")
+    for problem in report.problems:
+        errors.print(str(problem), markup=False, highlight=False)

@@ -4,11 +4,12 @@ from functools import cache
 from pathlib import Path
 from typing import Literal
 
-from pydantic import model_validator
+from pydantic import Field, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 DEVELOPMENT_SECRET = "development-only-secret-change-me"
+DEVELOPMENT_LEDGER_KEY = "development-only-ledger-key-change-me"
 
 
 class Settings(BaseSettings):
@@ -19,16 +20,30 @@ class Settings(BaseSettings):
     database_url: str = f"sqlite:///{REPO_ROOT / 'var' / 'matcher.sqlite3'}"
     secret_key: str = DEVELOPMENT_SECRET
     """Signs session cookies and keys the HMAC of founders' ID numbers."""
+    ledger_key: str = DEVELOPMENT_LEDGER_KEY
+    """Keys the HMAC of every ledger record and checkpoint; the database never holds it, so a
+    database writer cannot re-chain the ledger. Never rotated without re-keying the ledger."""
+    ledger_checkpoints: Path = REPO_ROOT / "var" / "ledger-checkpoints.log"
+    """The append-only file of signed ledger heads, kept outside the database."""
     max_body_bytes: int = 1_000_000
-    default_processing_days: int = 20
     """Working days the window takes for a claim when the policy sets no time limit."""
+    max_backdate_days: int = Field(30, ge=0)
+    """How many days back staff may date a claim they enter for an enterprise (the window's
+    own rule, not a policy's): a claim received on paper keeps the day it was received."""
     calculator_rate_limit: int = 60
     """Anonymous calculator requests per client per minute."""
+    login_attempts_per_username: int = 10
+    """Sign-in attempts per username per minute (per process), right or wrong."""
+    login_attempts_per_client: int = 30
+    """Sign-in attempts per client address per minute (per process): an office behind one
+    address signs in together, a guesser trying names one after another is stopped."""
 
     @model_validator(mode="after")
-    def _real_secret_in_production(self) -> "Settings":
+    def _real_secrets_in_production(self) -> "Settings":
         if self.environment == "production" and self.secret_key == DEVELOPMENT_SECRET:
             raise ValueError("MATCHER_SECRET_KEY must be set in production")
+        if self.environment == "production" and self.ledger_key == DEVELOPMENT_LEDGER_KEY:
+            raise ValueError("MATCHER_LEDGER_KEY must be set in production")
         return self
 
 

@@ -7,6 +7,7 @@ import typer
 from rich.console import Console
 
 from matcher import clock
+from matcher.bounds import DayInvalid, parse_day
 from matcher.policies.catalog import Catalog, load_catalog
 from matcher.policies.issues import CatalogError
 
@@ -31,9 +32,10 @@ def catalog_or_exit(root: Path | None = None) -> Catalog:
 
 
 def day_or_exit(text: str | None) -> date:
-    """``YYYY-MM-DD``, or today in China when not given; exit status 2 on a bad date."""
+    """``YYYY-MM-DD`` in the range of :mod:`matcher.bounds`, or today in China when not given;
+    exit status 2 on a bad date."""
     try:
-        return date.fromisoformat(text) if text else clock.today()
-    except ValueError:
-        errors.print(f"[red]日期无效：{text}（应为 YYYY-MM-DD）[/]")
+        return parse_day(text) if text else clock.today()
+    except DayInvalid as error:
+        errors.print(f"日期无效：{text}（{error}）", style="red", markup=False, highlight=False)
         raise typer.Exit(2) from None

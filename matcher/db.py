@@ -2,35 +2,81 @@
 through ``MATCHER_DATABASE_URL``. One session is one transaction: services flush, the request or
 the job commits."""
 
+import sqlite3
 import tempfile
 import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
+from datetime import UTC, datetime
 from functools import cache
 from pathlib import Path
 
-from sqlalchemy import Engine, event, text
+from sqlalchemy import DateTime, Dialect, Engine, event, text
 from sqlalchemy.engine import make_url
+from sqlalchemy.types import TypeDecorator
 from sqlmodel import Session, create_engine
 
 from matcher.config import settings
+
+
+class UtcDateTime(TypeDecorator[datetime]):
+    """A moment, stored in UTC and read back as an aware UTC ``datetime`` on every database.
+
+    PostgreSQL's ``timestamptz`` keeps the offset; SQLite has no such type, and SQLAlchemy's
+    ``DateTime(timezone=True)`` there stores ``YYYY-MM-DD HH:MM:SS.ffffff`` text without one
+    and reads it back naive. Values are converted to UTC before they are bound, so that text
+    is UTC, exactly as it always was (no migration), and given its offset when read. A naive
+    value is taken to be UTC already.
+    """
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        if value is None or value.tzinfo is None:
+            return value
+        utc = value.astimezone(UTC)
+        return utc.replace(tzinfo=None) if dialect.name == "sqlite" else utc
+
+    def process_result_value(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        if value is None:
+            return None
+        return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+
+
+BUSY_TIMEOUT_SECONDS = 60.0
+"""How long a SQLite writer waits for another's write lock before giving up (then the request
+is answered 503, to be tried again). SQLite has one writer at a time, and a CSV import holds
+the lock while it writes, all rows in one transaction (some 400 rows a second): a request that
+writes meanwhile waits for it rather than failing at once with "database is locked"."""
 
 
 def _sqlite_pragmas(dbapi_connection: object, _record: object) -> None:
     cursor = dbapi_connection.cursor()  # type: ignore[attr-defined]
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.execute("PRAGMA journal_mode=WAL")
-    cursor.execute("PRAGMA busy_timeout=10000")
     cursor.close()
 
 
-def make_engine(url: str) -> Engine:
-    """An engine for ``url``; for SQLite the file's directory is created and WAL is on."""
+def is_busy(error: BaseException) -> bool:
+    """Whether ``error`` is SQLite's "database is locked": a writer waited its whole busy
+    timeout for another's lock. The request may be tried again."""
+    orig = getattr(error, "orig", None)
+    return isinstance(orig, sqlite3.OperationalError) and orig.sqlite_errorcode in (
+        sqlite3.SQLITE_BUSY,
+        sqlite3.SQLITE_LOCKED,
+    )
+
+
+def make_engine(url: str, busy_timeout: float = BUSY_TIMEOUT_SECONDS) -> Engine:
+    """An engine for ``url``; for SQLite the file's directory is created, WAL is on, and a
+    writer waits up to ``busy_timeout`` seconds for the write lock."""
     parsed = make_url(url)
     if parsed.get_backend_name() == "sqlite":
         if parsed.database and parsed.database != ":memory:":
             Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
-        engine = create_engine(url, connect_args={"check_same_thread": False})
+        connect_args = {"check_same_thread": False, "timeout": busy_timeout}
+        engine = create_engine(url, connect_args=connect_args)
         event.listen(engine, "connect", _sqlite_pragmas)
         return engine
     return create_engine(url, pool_size=10, max_overflow=20, pool_pre_ping=True)

@@ -15,6 +15,7 @@ from stdnum.cn import uscc as uscc_code
 from matcher import clock
 from matcher.auth.service import Principal, create_account
 from matcher.auth.tables import Account, Role
+from matcher.enterprises.founders import hash_id_number
 from matcher.enterprises.repository import EnterpriseRepository
 from matcher.payouts.service import file_claim
 from matcher.policies.catalog import default_catalog
@@ -43,7 +44,7 @@ DISTRICTS = [
 
 
 @dataclass(frozen=True)
-class Kind:
+class EnterpriseKind:
     """A kind of enterprise common in 济源, with plausible ranges for its facts."""
 
     label: str
@@ -59,7 +60,7 @@ class Kind:
 
 
 KINDS = (
-    Kind(
+    EnterpriseKind(
         "白银深加工",
         ("C3253", "C3222"),
         ("银辉", "银河", "豫光", "金利", "万洋"),
@@ -70,7 +71,7 @@ KINDS = (
         cluster="silver",
         weight=3,
     ),
-    Kind(
+    EnterpriseKind(
         "钢产品深加工",
         ("C3130", "C3311", "C3340"),
         ("济钢", "钢联", "虎岭", "宏达", "中原"),
@@ -81,7 +82,7 @@ KINDS = (
         cluster="steel",
         weight=3,
     ),
-    Kind(
+    EnterpriseKind(
         "纳米材料",
         ("C3985", "C2662"),
         ("纳科", "微纳", "中科", "晶源"),
@@ -92,7 +93,7 @@ KINDS = (
         cluster="nano",
         weight=2,
     ),
-    Kind(
+    EnterpriseKind(
         "食品饮料",
         ("C1523", "C1431", "C1391"),
         ("王屋", "太行", "愚公", "沁园"),
@@ -103,7 +104,7 @@ KINDS = (
         cluster="food",
         weight=3,
     ),
-    Kind(
+    EnterpriseKind(
         "建筑施工",
         ("E4710", "E4790", "E4813"),
         ("济建", "豫西", "中豫", "鼎盛"),
@@ -113,7 +114,7 @@ KINDS = (
         (300, 100000),
         weight=2,
     ),
-    Kind(
+    EnterpriseKind(
         "批发零售",
         ("F5211", "F5212", "F5124"),
         ("万家", "惠民", "和顺", "百姓"),
@@ -123,7 +124,7 @@ KINDS = (
         (30, 15000),
         weight=3,
     ),
-    Kind(
+    EnterpriseKind(
         "软件和信息技术服务",
         ("I6513", "I6531"),
         ("智云", "数联", "云帆", "愚公"),
@@ -133,7 +134,7 @@ KINDS = (
         (50, 8000),
         weight=2,
     ),
-    Kind(
+    EnterpriseKind(
         "个体工商户",
         ("F5221", "H6210", "O8011"),
         ("老王", "李记", "张家", "刘姐", "大众"),
@@ -170,13 +171,18 @@ def enterprise(rng: random.Random, today: date) -> EnterpriseProfile:
     revenue = _money(rng, *kind.revenue_wan)
     registered = today - timedelta(days=rng.randint(120, 6000))
     taxable = (revenue * Decimal(rng.randint(0, 12)) / 100).quantize(Decimal("0.01"))
+    code_area = JIYUAN if rng.random() < 0.95 else "410100"
+    # A firm keeps its code when it moves: a few coded elsewhere are registered in 济源 now.
+    area = code_area if code_area == JIYUAN or rng.random() < 0.5 else JIYUAN
+    assets = (revenue * Decimal(rng.randint(40, 150)) / 100).quantize(Decimal("0.01"))
     data: dict[str, Any] = {
-        "uscc": _uscc(rng, JIYUAN if rng.random() < 0.95 else "410100", individual),
+        "uscc": _uscc(rng, code_area, individual),
         "name": f"济源市{rng.choice(DISTRICTS) if individual else ''}"
         f"{rng.choice(kind.name_words)}{kind.suffix}",
         "entity_type": kind.entity_type,
         "registered_on": registered,
         "district": rng.choice(DISTRICTS),
+        "registration_area": _maybe(rng, area),
         "in_provincial_industrial_park": _maybe(rng, kind.cluster != "none" and rng.random() < 0.7),
         "operating_status": rng.choices(["operating", "suspended", "closed"], [90, 7, 3])[0],
         "has_operated": True,
@@ -186,8 +192,13 @@ def enterprise(rng: random.Random, today: date) -> EnterpriseProfile:
         "employees": _maybe(rng, employees),
         "new_hires": _maybe(rng, rng.randint(0, max(1, employees // 4)), 0.6),
         "operating_revenue": _maybe(rng, revenue),
-        "total_assets": _maybe(
-            rng, (revenue * Decimal(rng.randint(40, 150)) / 100).quantize(Decimal("0.01"))
+        "total_assets": _maybe(rng, assets),
+        # Quarterly averages differ from period-end figures, and a headcount's is fractional.
+        "average_employees": _maybe(
+            rng, (Decimal(employees) * rng.randint(85, 105) / 100 * 4).quantize(1) / 4
+        ),
+        "average_total_assets": _maybe(
+            rng, (assets * rng.randint(90, 100) / 100).quantize(Decimal("0.01"))
         ),
         "fiscal_year": today.year - 1,
         "annual_taxable_income": _maybe(rng, taxable, 0.8),
@@ -216,6 +227,9 @@ def enterprise(rng: random.Random, today: date) -> EnterpriseProfile:
 
 
 DEMO_USCC = "91419001MA4000000C"  # examples/demo-enterprise.json
+DEMO_FOUNDER_ID_NUMBER = "419001198503120010"
+"""The demo enterprise's founder: a made-up 济源 number with a valid checksum, on record (as its
+hash) so that the demo's startup-subsidy claim names a founder of the enterprise."""
 DEMO_ACCOUNTS = (
     ("staff", "jiyuan-staff-2020", Role.STAFF, "兑现专窗 王工", None),
     ("yinhui", "yinhui-demo-2020", Role.ENTERPRISE, "银辉新材料 财务部", DEMO_USCC),
@@ -235,7 +249,7 @@ def load_demo(
     repository = EnterpriseRepository(session)
     today = clock.today()
     stored = {example.uscc}
-    repository.save(example, "registration", "demo")
+    repository.save(with_demo_founder(example), "registration", "demo")
     for _ in range(count):
         profile = enterprise(rng, today)
         if profile.uscc in stored:
@@ -248,24 +262,23 @@ def load_demo(
     return len(stored)
 
 
-DEMO_CLAIMS = (
-    ("startup-subsidy", {"founder_id_number": "11010519491231002X"}),
-    (
-        "tech-transfer-subsidy",
-        {
-            "cooperation_mode": "purchase_invention_patent",
-            "counterparty_kind": "university",
-            "transaction_amount": "850000.00",
-            "contract_date": "2021-04-12",
-            "project_id": "JY-2021-007",
-        },
-    ),
-)
+def with_demo_founder(example: EnterpriseProfile) -> EnterpriseProfile:
+    """The example enterprise with its founder identified by :data:`DEMO_FOUNDER_ID_NUMBER`: a
+    graduate (大中专学生) founding a business for the first time, whom 开业补贴 is for."""
+    founder = {"id_hash": hash_id_number(DEMO_FOUNDER_ID_NUMBER), "first_time_founder": True}
+    facts = {**example.facts, "founder_target_group": "student_graduate"}
+    data = {**example.model_dump(), "founders": [founder], "facts": facts}
+    return parse_profile(data, default_catalog().facts)
+
+
+DEMO_CLAIMS = (("startup-subsidy", {"founder_id_number": DEMO_FOUNDER_ID_NUMBER}),)
+"""Claims filed today: only a policy in force today takes one (the 2020 plan's 产学研 subsidy
+ended 2020-12-31)."""
 
 
 def _file_demo_claims(session: Session, today: date) -> None:
-    """A few pending claims of the demo enterprise, so the window's queue is not empty."""
+    """The demo enterprise's pending claims, so the window's queue is not empty."""
     publish(session, default_catalog(), today)
     staff = Principal(Role.STAFF, None, "演示数据")
     for policy_id, facts in DEMO_CLAIMS:
-        file_claim(session, DEMO_USCC, policy_id, facts, today, staff)
+        file_claim(session, DEMO_USCC, policy_id, facts, None, staff)

@@ -15,7 +15,7 @@ from matcher.eligibility.results import (
     Status,
 )
 from matcher.policies.model import BENEFIT_KIND_LABELS, BenefitKind
-from matcher.profiles.labels import VALUE_LABELS, show_money, show_value
+from matcher.profiles.labels import VALUE_LABELS, show_money, show_parameter, show_value
 
 _STATUS_STYLES = {
     Status.ELIGIBLE: "green",
@@ -87,10 +87,26 @@ def _entitlement(entitlement: Entitlement) -> Panel:
             f"[dim]{criterion.clause}[/]",
         )
     parts.append(table)
+    for reading in entitlement.parameters:
+        if reading.value is None:
+            parts.append(Text(f"{reading.label}：无适用值（不在任何规定期间内）", style="yellow"))
+        else:
+            parts.append(
+                Text(
+                    f"{reading.label}：{show_parameter(reading.value, reading.unit)}"
+                    f"（{reading.start} 起，{reading.source}）",
+                    style="dim",
+                )
+            )
+    if entitlement.excludes:
+        better = "；按现有信息本项更优惠" if entitlement.preferred else ""
+        others = "、".join(entitlement.excludes)
+        parts.append(Text(f"与 {others} 不能同时享受，须择一{better}", style="magenta"))
+    article = f" 第{entitlement.source.article}条" if entitlement.source.article else ""
     parts.append(
         Text(
-            f"来源：{entitlement.source.document} 第{entitlement.source.article}条　"
-            f"牵头单位：{entitlement.units[0]}　办理地点：{entitlement.apply.where}",
+            f"来源：{entitlement.source.document}{article}　"
+            f"牵头单位：{entitlement.units[0]}　受理：{entitlement.apply.where.name}",
             style="dim",
         )
     )
@@ -112,3 +128,8 @@ def render(result: EntitlementList, console: Console) -> None:
     order = {Status.ELIGIBLE: 0, Status.UNDETERMINED: 1, Status.NOT_ELIGIBLE: 2}
     for entitlement in sorted(result.entitlements, key=lambda e: order[e.status]):
         console.print(_entitlement(entitlement))
+    for ended in result.ended:
+        successor = f"，由 {ended.replaced_by} 替代" if ended.replaced_by else ""
+        console.print(
+            f"[dim]【已结束】{ended.title}：{ended.ended_on} 结束{successor}，不再受理[/]"
+        )

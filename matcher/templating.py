@@ -17,7 +17,7 @@ from matcher.config import REPO_ROOT
 from matcher.eligibility.results import OUTCOME_LABELS, STATUS_LABELS, Outcome, Status
 from matcher.enterprises.tables import FACT_SOURCE_LABELS
 from matcher.policies.model import BENEFIT_KIND_LABELS, BenefitKind
-from matcher.profiles.labels import show_money, show_value
+from matcher.profiles.labels import show_money, show_parameter, show_value
 from matcher.rules.ast import Value
 
 TEMPLATES_DIR = REPO_ROOT / "templates"
@@ -43,6 +43,7 @@ def show_source(source: str | None) -> str:
 
 
 FILTERS: dict[str, Callable[..., str]] = {
+    "parameter": show_parameter,
     "money": show_money,
     "day": show_day,
     "fact": show_fact,

@@ -21,10 +21,10 @@ import matcher.tables  # noqa: F401
 from matcher.app import create_app
 from matcher.auth.service import issue_token, revoke_token
 from matcher.auth.tables import Role
-from matcher.config import REPO_ROOT, Settings
+from matcher.config import REPO_ROOT, Settings, settings
 from matcher.db import make_engine, private_schema, session_scope
 from matcher.migrate import upgrade
-from matcher.policies.catalog import default_catalog
+from matcher.policies.catalog import Catalog, default_catalog
 
 BROWSER_TESTS = Path(__file__).parent / "browser"
 
@@ -74,8 +74,20 @@ def migrated_engine(database_url: str) -> Iterator[Engine]:
 
 
 @pytest.fixture
-def engine(migrated_engine: Engine) -> Engine:
-    """The session's database, emptied of rows before the test."""
+def ledger_checkpoints(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
+    """This test's ledger checkpoint file (``MATCHER_LEDGER_CHECKPOINTS``), never the
+    checkout's ``var/``: checkpoints belong to one database's ledger."""
+    path = tmp_path / "ledger-checkpoints.log"
+    monkeypatch.setenv("MATCHER_LEDGER_CHECKPOINTS", str(path))
+    settings.cache_clear()
+    yield path
+    settings.cache_clear()
+
+
+@pytest.fixture
+def engine(migrated_engine: Engine, ledger_checkpoints: Path) -> Engine:
+    """The session's database, emptied of rows before the test, with a checkpoint file of its
+    own."""
     with migrated_engine.begin() as connection:
         for table in reversed(SQLModel.metadata.sorted_tables):
             connection.execute(table.delete())
@@ -99,7 +111,13 @@ OTHER_USCC = "91110000600037341L"
 
 
 @pytest.fixture
-def api(engine: Engine) -> Iterator[Api]:
+def api_catalog() -> Catalog:
+    """The catalog the ``api`` app serves; a test package may override it."""
+    return default_catalog()
+
+
+@pytest.fixture
+def api(engine: Engine, api_catalog: Catalog) -> Iterator[Api]:
     """The app with tokens for staff, admin and two enterprises (``enterprise``, ``other``)."""
     config = Settings(database_url="sqlite://", calculator_rate_limit=1000)
     with session_scope(engine) as session:
@@ -113,7 +131,7 @@ def api(engine: Engine) -> Iterator[Api]:
         assert record.id is not None
         revoke_token(session, record.id)
         tokens["revoked"] = revoked
-    with TestClient(create_app(config, engine, default_catalog())) as client:
+    with TestClient(create_app(config, engine, api_catalog)) as client:
         yield Api(client, engine, tokens)
 
 

@@ -1,11 +1,13 @@
 import json
 import shutil
+from datetime import date
 from pathlib import Path
 
 from typer.testing import CliRunner
 
 from matcher.cli import app
 from matcher.config import REPO_ROOT
+from matcher.policies.catalog import default_catalog
 
 runner = CliRunner()
 DEMO = str(REPO_ROOT / "examples/demo-enterprise.json")
@@ -14,7 +16,7 @@ DEMO = str(REPO_ROOT / "examples/demo-enterprise.json")
 def test_policies_check_passes_on_the_seed_catalog() -> None:
     result = runner.invoke(app, ["policies", "check"])
     assert result.exit_code == 0, result.output
-    assert "政策 14 项" in result.stdout
+    assert f"政策 {len(default_catalog())} 项" in result.stdout
     assert "失败 0" in result.stdout
 
 
@@ -22,12 +24,14 @@ def test_policies_check_fails_with_file_and_line(tmp_path: Path) -> None:
     root = tmp_path / "policies"
     shutil.copytree(REPO_ROOT / "policies", root)
     path = root / "jiyuan-2020/credit-green-channel.yaml"
-    path.write_text(path.read_text("utf-8").replace('== "red"', '== "gold"'), "utf-8")
+    text = path.read_text("utf-8").replace('== "red"', '== "gold"')
+    path.write_text(text, "utf-8")
+    line = next(n for n, row in enumerate(text.splitlines(), 1) if '== "gold"' in row)
     result = runner.invoke(app, ["policies", "check", "--policies", str(root)])
     assert result.exit_code == 1
     assert (
-        "policies/jiyuan-2020/credit-green-channel.yaml:19: [credit-green-channel] criteria.0.expr:"
-        in result.stderr
+        f"policies/jiyuan-2020/credit-green-channel.yaml:{line}: [credit-green-channel] "
+        "criteria.0.expr:" in result.stderr
     )
     assert "'gold' 不是可选值之一（black、none、red）" in result.stderr
 
@@ -45,7 +49,7 @@ def test_match_json_for_programs() -> None:
     assert result.exit_code == 0, result.output
     data = json.loads(result.stdout)
     assert data["enterprise"]["uscc"] == "91419001MA4000000C"
-    assert len(data["entitlements"]) == 14
+    assert len(data["entitlements"]) == len(default_catalog().in_force(date(2020, 8, 1)))
 
 
 def test_match_rejects_an_invalid_profile_with_field_errors(tmp_path: Path) -> None:

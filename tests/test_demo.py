@@ -4,9 +4,10 @@ from sqlmodel import Session
 from matcher.auth.service import authenticate_password
 from matcher.config import REPO_ROOT
 from matcher.db import session_scope
-from matcher.demo import DEMO_ACCOUNTS, DEMO_USCC, load_demo
+from matcher.demo import DEMO_ACCOUNTS, DEMO_USCC, load_demo, with_demo_founder
 from matcher.enterprises.repository import EnterpriseRepository
 from matcher.payouts.repository import PayoutRepository
+from matcher.policies.catalog import default_catalog
 from matcher.profiles.parse import parse_profile_json
 
 EXAMPLE = parse_profile_json((REPO_ROOT / "examples/demo-enterprise.json").read_text("utf-8"))
@@ -18,11 +19,12 @@ def test_the_demo_data_set(engine: Engine) -> None:
     with Session(engine) as session:
         repository = EnterpriseRepository(session)
         assert repository.count() >= 55
-        assert repository.get(DEMO_USCC) == EXAMPLE
+        declared = default_catalog().facts
+        assert repository.get(DEMO_USCC, declared) == with_demo_founder(EXAMPLE)
         for username, password, role, _name, uscc in DEMO_ACCOUNTS:
             principal = authenticate_password(session, username, password)
             assert principal is not None and (principal.role, principal.uscc) == (role, uscc)
         queue = PayoutRepository(session).queue(open_only=True)
-        assert {claim.policy_id for claim in queue} == {"startup-subsidy", "tech-transfer-subsidy"}
+        assert {claim.policy_id for claim in queue} == {"startup-subsidy"}
     with session_scope(engine) as session:
         assert load_demo(session, EXAMPLE, count=60) == 0  # once only

@@ -1,12 +1,18 @@
 """Refuse oversized request bodies before any of them is parsed."""
 
-from starlette.types import ASGIApp, Receive, Scope, Send
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from matcher.api import errors
 
 
 class BodySizeLimit:
-    """Refuse a request body over ``limit`` bytes with 413, before any of it is parsed."""
+    """Refuse a request body over ``limit`` bytes with 413, before any of it is parsed.
+
+    A declared ``Content-Length`` is checked up front; a body without one (chunked) is counted
+    as it arrives. Reading past the limit raises inside the app, which may turn that into an
+    answer of its own (FastAPI answers 400 for a body it could not read): whatever the app
+    answers then is dropped, and the 413 is sent instead.
+    """
 
     def __init__(self, app: ASGIApp, limit: int) -> None:
         self.app, self.limit = app, limit
@@ -19,19 +25,27 @@ class BodySizeLimit:
         if declared is not None and declared.isdigit() and int(declared) > self.limit:
             await self._refuse(scope, receive, send)
             return
-        received = 0
+        received, over = 0, False
 
-        async def counting_receive():  # type: ignore[no-untyped-def]
-            nonlocal received
+        async def counting_receive() -> Message:
+            nonlocal received, over
             message = await receive()
             received += len(message.get("body", b""))
             if received > self.limit:
+                over = True
                 raise _TooLarge
             return message
 
+        async def send_unless_over(message: Message) -> None:
+            if not over:
+                await send(message)
+
         try:
-            await self.app(scope, counting_receive, send)
-        except _TooLarge:
+            await self.app(scope, counting_receive, send_unless_over)
+        except Exception:
+            if not over:
+                raise
+        if over:
             await self._refuse(scope, receive, send)
 
     async def _refuse(self, scope: Scope, receive: Receive, send: Send) -> None:

@@ -3,7 +3,7 @@
 from collections.abc import Callable, Iterator
 from typing import Annotated
 
-from fastapi import Depends, Path, Request
+from fastapi import Depends, Path, Query, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from sqlalchemy import Engine
 from sqlmodel import Session
@@ -11,8 +11,10 @@ from sqlmodel import Session
 from matcher.api.errors import ApiError
 from matcher.auth.service import Principal, authenticate_token
 from matcher.auth.tables import Role
+from matcher.bounds import INT32_MAX
 from matcher.db import session_scope
 from matcher.policies.catalog import Catalog
+from matcher.text import Line
 
 
 def get_engine(request: Request) -> Engine:
@@ -31,8 +33,12 @@ def get_catalog(request: Request) -> Catalog:
     return catalog
 
 
-RecordId = Annotated[int, Path(ge=1, le=2**31 - 1, description="记录编号")]
+RecordId = Annotated[int, Path(ge=1, le=INT32_MAX, description="记录编号")]
 """Ids are 32-bit integers in the database; anything else names no record."""
+Offset = Annotated[int, Query(ge=0, le=INT32_MAX, description="跳过的条数")]
+"""Where a page of a list starts; the database counts rows in 32 bits too."""
+UsccPath = Annotated[Line, Path(max_length=100, description="统一社会信用代码")]
+PolicyIdPath = Annotated[Line, Path(max_length=100, description="政策 id")]
 
 SessionDep = Annotated[Session, Depends(get_session, scope="function")]
 """Committed before the response is sent (``scope="function"``), so a client that is told

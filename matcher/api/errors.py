@@ -13,8 +13,10 @@ from typing import Any
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
+from sqlalchemy.exc import OperationalError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
+from matcher.db import is_busy
 from matcher.errors import Conflict, DomainError, NotFound
 from matcher.profiles.errors import FieldError, ProfileError, translate
 
@@ -30,6 +32,8 @@ _HTTP_CODES = {
     415: ("unsupported_media_type", "请求体须为 JSON"),
     429: ("rate_limited", "请求过于频繁，请稍后再试"),
 }
+BUSY_RETRY_SECONDS = 5
+"""Told to a client whose write found SQLite's lock taken for the whole busy timeout."""
 
 
 class ApiError(Exception):
@@ -95,6 +99,15 @@ def install(app: FastAPI) -> None:
     async def _http(_request: Request, error: StarletteHTTPException) -> JSONResponse:
         code, message = _HTTP_CODES.get(error.status_code, ("http_error", "请求失败"))
         return error_response(error.status_code, code, message)
+
+    @app.exception_handler(OperationalError)
+    async def _database(_request: Request, error: OperationalError) -> JSONResponse:
+        if not is_busy(error):
+            raise error
+        log.warning("database busy: %s", error)
+        response = error_response(503, "database_busy", "系统正忙，请稍后再试")
+        response.headers["Retry-After"] = str(BUSY_RETRY_SECONDS)
+        return response
 
     @app.exception_handler(Exception)
     async def _unexpected(_request: Request, error: Exception) -> JSONResponse:

@@ -8,6 +8,7 @@ from matcher.auth.credentials import hash_password, new_token, token_hash, verif
 from matcher.auth.tables import Account, ApiToken, Role
 from matcher.clock import now
 from matcher.profiles.uscc import validate as validate_uscc
+from matcher.text import has_control_characters
 
 _DUMMY_HASH = hash_password("no account has this password")
 
@@ -24,6 +25,12 @@ class Principal:
         return self.role is not Role.ENTERPRISE or self.uscc == uscc
 
 
+def _plain_names(*names: str) -> None:
+    """Names shown on pages and written into the ledger (who decided) are lines of text."""
+    if any(has_control_characters(name) for name in names):
+        raise ValueError("名称不能含有换行、制表符等控制字符")
+
+
 def _bound_uscc(role: Role, uscc: str | None) -> str | None:
     if role is Role.ENTERPRISE:
         if not uscc:
@@ -38,6 +45,7 @@ def issue_token(
     session: Session, role: Role, label: str, uscc: str | None = None
 ) -> tuple[str, ApiToken]:
     """A new token; the clear text is returned once and never stored."""
+    _plain_names(label)
     token = new_token()
     record = ApiToken(
         token_hash=token_hash(token), role=role, uscc=_bound_uscc(role, uscc), label=label
@@ -73,6 +81,7 @@ def create_account(
 ) -> Account:
     if len(password) < 8:
         raise ValueError("密码至少 8 个字符")
+    _plain_names(username, display_name)
     account = Account(
         username=username,
         password_hash=hash_password(password),
@@ -85,11 +94,38 @@ def create_account(
     return account
 
 
+def _account(session: Session, username: str) -> Account | None:
+    return session.exec(select(Account).where(Account.username == username)).first()
+
+
+def _principal_of(account: Account) -> Principal:
+    return Principal(Role(account.role), account.uscc, account.display_name)
+
+
 def authenticate_password(session: Session, username: str, password: str) -> Principal | None:
-    account = session.exec(select(Account).where(Account.username == username)).first()
+    account = _account(session, username)
     if account is None:
         verify_password(password, _DUMMY_HASH)  # as slow as a real check: names stay private
         return None
     if not verify_password(password, account.password_hash) or account.disabled_at is not None:
         return None
-    return Principal(Role(account.role), account.uscc, account.display_name)
+    return _principal_of(account)
+
+
+def account_principal(session: Session, username: str) -> Principal | None:
+    """Who the signed-in ``username`` is now: ``None`` once the account is disabled or gone,
+    so that a session ends with its account at the next request."""
+    account = _account(session, username)
+    if account is None or account.disabled_at is not None:
+        return None
+    return _principal_of(account)
+
+
+def disable_account(session: Session, username: str) -> Account | None:
+    """Disable ``username``: no more sign-ins, and its open sessions end at their next request."""
+    account = _account(session, username)
+    if account is not None and account.disabled_at is None:
+        account.disabled_at = now()
+        session.add(account)
+        session.flush()
+    return account

@@ -3,10 +3,10 @@
 from datetime import datetime
 from enum import StrEnum
 
-from sqlalchemy import DateTime
 from sqlmodel import Field, SQLModel
 
 from matcher.clock import now
+from matcher.db import UtcDateTime
 
 
 class Role(StrEnum):
@@ -28,8 +28,8 @@ class ApiToken(SQLModel, table=True):
     role: Role = Field(max_length=20)
     uscc: str | None = Field(default=None, max_length=18, index=True)
     label: str = Field(max_length=100)
-    created_at: datetime = Field(default_factory=now, sa_type=DateTime(timezone=True))
-    revoked_at: datetime | None = Field(default=None, sa_type=DateTime(timezone=True))
+    created_at: datetime = Field(default_factory=now, sa_type=UtcDateTime)
+    revoked_at: datetime | None = Field(default=None, sa_type=UtcDateTime)
 
 
 class Account(SQLModel, table=True):
@@ -43,5 +43,5 @@ class Account(SQLModel, table=True):
     role: Role = Field(max_length=20)
     uscc: str | None = Field(default=None, max_length=18)
     display_name: str = Field(max_length=100)
-    created_at: datetime = Field(default_factory=now, sa_type=DateTime(timezone=True))
-    disabled_at: datetime | None = Field(default=None, sa_type=DateTime(timezone=True))
+    created_at: datetime = Field(default_factory=now, sa_type=UtcDateTime)
+    disabled_at: datetime | None = Field(default=None, sa_type=UtcDateTime)

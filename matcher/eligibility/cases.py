@@ -13,15 +13,16 @@ from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, ValidationError
 
 from matcher.eligibility.evaluate import evaluate_one
 from matcher.eligibility.results import Entitlement, Outcome, Status
-from matcher.policies.catalog import CASES_SUFFIX, Catalog, display_path, validation_issues
+from matcher.policies.catalog import CASES_SUFFIX, Catalog
 from matcher.policies.compile import CompiledPolicy
-from matcher.policies.issues import CatalogError, CatalogIssue
+from matcher.policies.issues import CatalogError, CatalogIssue, display_path, validation_issues
 from matcher.policies.yaml_source import YamlSyntaxError, load_yaml
 from matcher.profiles.errors import ProfileError
 from matcher.profiles.parse import parse_profile
 
 # Every case profile starts from these, so a case states only the facts it is about.
-BASE_PROFILE = {"uscc": "91419001MA4000000C", "name": "测试企业"}
+BASE_PROFILE = {"uscc": "91419001MA4000000C", "name": "测试企业", "registration_area": "419001"}
+"""A test enterprise registered in 济源; a case sets any of these facts to test otherwise."""
 
 
 class _Strict(BaseModel):
@@ -35,6 +36,9 @@ class Expectation(_Strict):
     undetermined: tuple[str, ...] | None = None
     eligible_from: date | None = None
     working_days: int | None = None
+    in_force: bool | None = None
+    """Whether the policy's effective period covers the case's date: a case on a policy's
+    last day expects ``true``, one on the day after ``false``."""
 
 
 class Case(_Strict):
@@ -73,10 +77,12 @@ def _ids(entitlement: Entitlement, outcome: Outcome) -> tuple[str, ...]:
     return tuple(c.id for c in entitlement.criteria if c.result is outcome)
 
 
-def _compare(case: Case, entitlement: Entitlement) -> list[str]:
+def _compare(case: Case, entitlement: Entitlement, in_force: bool) -> list[str]:
     expect, problems = case.expect, []
     checks: list[tuple[str, Any, Any]] = [("status", expect.status, entitlement.status)]
     given = expect.model_fields_set
+    if "in_force" in given:
+        checks.append(("in_force", expect.in_force, in_force))
     if "amount" in given:
         checks.append(("amount", expect.amount, entitlement.amount))
     if "failing" in given:
@@ -97,9 +103,10 @@ def run_case(loaded: LoadedCase) -> CaseOutcome:
     """Evaluate one case and compare with what it expects."""
     case = loaded.case
     try:
-        profile = parse_profile({**BASE_PROFILE, **case.profile})
+        profile = parse_profile({**BASE_PROFILE, **case.profile}, loaded.policy.declared)
         entitlement = evaluate_one(loaded.policy, profile, case.as_of, case.claim)
-        problems = _compare(case, entitlement)
+        in_force = loaded.policy.policy.effective.covers(case.as_of)
+        problems = _compare(case, entitlement, in_force)
     except ProfileError as error:
         problems = [f"{e.field}: {e.message}" for e in error.errors]
     return CaseOutcome(loaded.policy.id, case.name, loaded.file, loaded.line, tuple(problems))

@@ -5,22 +5,23 @@ from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
+from matcher.eligibility.guide import static_parts
 from matcher.eligibility.results import (
     CriterionResult,
     DerivedFacts,
+    EndedPolicy,
     EnterpriseRef,
     Entitlement,
     EntitlementList,
-    HowToApply,
     MissingFact,
     Outcome,
-    SourceRef,
     Status,
 )
 from matcher.policies.catalog import Catalog, default_catalog
 from matcher.policies.claims import parse_claim
 from matcher.policies.compile import CompiledPolicy
-from matcher.profiles.derived import Derivation, underlying_missing
+from matcher.policies.parameters import TAX_YEAR_FACT, ParameterReading, readings
+from matcher.profiles.derived import Derivation, suggested_registration_area, underlying_missing
 from matcher.profiles.facts import enterprise_facts
 from matcher.profiles.model import EnterpriseProfile
 from matcher.profiles.schema import fact_label
@@ -100,7 +101,7 @@ def evaluate_policy(
             eligible_from = max(d for d in dates if d is not None)
             if not policy.effective.covers(eligible_from):
                 eligible_from = None
-    elif missing:
+    elif any(r.result is Outcome.UNKNOWN for r in results):
         status = Status.UNDETERMINED
     else:
         status = Status.ELIGIBLE
@@ -114,6 +115,12 @@ def evaluate_policy(
     if compiled.working_days is not None:
         days = compiled.working_days.evaluate(facts)
         working_days = days if isinstance(days, int) else None
+    parts = static_parts(compiled)
+    parameters: tuple[ParameterReading, ...] = ()
+    if policy.parameters:
+        as_of = facts.get("as_of")
+        assert isinstance(as_of, date)
+        parameters = readings(policy, as_of, facts.get(TAX_YEAR_FACT))
     return Entitlement(
         policy_id=policy.id,
         title=policy.title,
@@ -127,9 +134,13 @@ def evaluate_policy(
         eligible_from=eligible_from,
         missing_facts=tuple(missing.values()),
         criteria=tuple(results),
-        source=SourceRef(policy.source.document, policy.source.article, policy.source.clause),
+        source=parts.source,
         units=policy.units,
-        apply=HowToApply(policy.apply.where, policy.apply.materials),
+        apply=parts.apply,
+        sources=parts.sources,
+        effective=parts.effective,
+        parameters=parameters,
+        excludes=parts.excludes,
     )
 
 
@@ -161,13 +172,18 @@ def _industry_hint(profile: EnterpriseProfile) -> IndustrySuggestions | None:
     return suggest_industry(profile.business_scope)
 
 
-def _hint_text(suggestions: IndustrySuggestions | None) -> Hints:
-    if suggestions is None or not suggestions.section:
-        return {}
-    best = suggestions.section[0]
-    return {
-        "enterprise.industry_code": f"建议：{best.label} {best.label_zh}（{best.confidence:.2f}）"
-    }
+def _hints(profile: EnterpriseProfile, suggestions: IndustrySuggestions | None) -> Hints:
+    """Suggestions for missing facts: never used to decide, only shown beside the question."""
+    hints = {}
+    if suggestions is not None and suggestions.section:
+        best = suggestions.section[0]
+        hints["enterprise.industry_code"] = (
+            f"建议：{best.label} {best.label_zh}（{best.confidence:.2f}）"
+        )
+    area = suggested_registration_area(profile)
+    if area is not None:
+        hints["enterprise.registration_area"] = f"统一社会信用代码显示发证地为 {area}，请核实"
+    return hints
 
 
 def _derived_view(derivation: Derivation, suggestions: IndustrySuggestions | None) -> DerivedFacts:
@@ -201,15 +217,40 @@ def evaluate(
     facts, derivation = enterprise_facts(profile)
     facts["as_of"] = as_of
     suggestions = _industry_hint(profile)
-    hints = _hint_text(suggestions)
+    hints = _hints(profile, suggestions)
     entitlements = []
     for compiled in catalog.in_force(as_of):
         claim = (claims or {}).get(compiled.id)
         policy_facts = _with_claim(compiled, facts, claim)
         entitlements.append(evaluate_policy(compiled, policy_facts, derivation, hints))
+    mark_preferred(entitlements)
     return EntitlementList(
         as_of=as_of,
         enterprise=EnterpriseRef(profile.uscc, profile.name),
         derived=_derived_view(derivation, suggestions),
         entitlements=tuple(entitlements),
+        ended=tuple(
+            EndedPolicy(p.id, p.policy.title, until, p.policy.replaced_by)
+            for p in catalog.ended(as_of)
+            if (until := p.policy.effective.until) is not None
+        ),
     )
+
+
+def mark_preferred(entitlements: list[Entitlement]) -> None:
+    """Among benefits that exclude each other, mark the better: the larger known amount.
+
+    Only benefits the enterprise can have are compared; with one of them left, there is no
+    choice to make. Ties and unknown amounts mark none as better.
+    """
+    by_id = {e.policy_id: e for e in entitlements if e.status is not Status.NOT_ELIGIBLE}
+    for entitlement in by_id.values():
+        rivals = [by_id[i] for i in entitlement.excludes if i in by_id]
+        if not rivals:
+            continue
+        amounts = [e.amount for e in (entitlement, *rivals)]
+        if any(a is None for a in amounts):
+            continue
+        best = max(a for a in amounts if a is not None)
+        winners = [a for a in amounts if a == best]
+        entitlement.preferred = entitlement.amount == best and len(winners) == 1

@@ -10,6 +10,7 @@ from datetime import date
 from decimal import Decimal
 from enum import StrEnum
 
+from matcher.policies.parameters import ParameterReading
 from matcher.rules.ast import Value
 from matcher.tagging.suggestions import IndustrySuggestions
 
@@ -61,14 +62,45 @@ class CriterionResult:
 @dataclass(slots=True)
 class SourceRef:
     document: str
-    article: int
+    article: int | None
     clause: str
+    title: str | None = None
+
+
+@dataclass(slots=True)
+class MaterialRef:
+    """One application material and the text that requires it (or the reading we took)."""
+
+    item: str
+    source: str | None
+    assumption: str | None
+
+
+@dataclass(slots=True)
+class OfficeRef:
+    name: str
+    address: str | None
+    phone: str | None
+    source: str | None
+    assumption: str | None
 
 
 @dataclass(slots=True)
 class HowToApply:
-    where: str
-    materials: tuple[str, ...]
+    """The 申兑指南 of a policy."""
+
+    beneficiaries: str
+    where: OfficeRef
+    open_from: date | None
+    open_until: date | None
+    materials: tuple[MaterialRef, ...]
+    how: str | None
+
+
+@dataclass(slots=True)
+class Period:
+    start: date
+    until: date | None
 
 
 @dataclass(slots=True)
@@ -88,6 +120,15 @@ class Entitlement:
     source: SourceRef
     units: tuple[str, ...]
     apply: HowToApply
+    sources: tuple[SourceRef, ...] = ()
+    """The other documents that set the conditions and amounts, after the local article."""
+    effective: Period | None = None
+    parameters: tuple[ParameterReading, ...] = ()
+    """The dated parameters as they apply here, each with its clause."""
+    excludes: tuple[str, ...] = ()
+    """Policies that cannot be combined with this one: the enterprise chooses."""
+    preferred: bool | None = None
+    """Among eligible benefits that exclude each other, whether this is the better one."""
 
 
 @dataclass(slots=True)
@@ -114,8 +155,19 @@ class EnterpriseRef:
 
 
 @dataclass(slots=True)
+class EndedPolicy:
+    """A policy no longer in force on the evaluation date: shown as ended, never available."""
+
+    policy_id: str
+    title: str
+    ended_on: date
+    replaced_by: str | None
+
+
+@dataclass(slots=True)
 class EntitlementList:
     as_of: date
     enterprise: EnterpriseRef
     derived: DerivedFacts
     entitlements: tuple[Entitlement, ...]
+    ended: tuple[EndedPolicy, ...] = ()

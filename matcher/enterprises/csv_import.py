@@ -1,4 +1,4 @@
-"""Bulk import from CSV: one column per profile fact, a header row naming them.
+"""Bulk import from CSV: one column per profile fact or declared fact, a header row naming them.
 
 Every row is checked before anything is stored; one bad row refuses the whole file with an
 error per bad cell, so nothing is ever half-imported. Cells are typed by the schema: an empty
@@ -8,11 +8,12 @@ cell is an unknown fact; numbers, dates and yes/no are parsed explicitly, never 
 import csv
 import io
 import re
-from datetime import date
+from collections.abc import Iterator
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
-from matcher.enterprises.repository import PROFILE_FIELDS
+from matcher.bounds import DayInvalid, parse_iso_day
+from matcher.profiles.declared import FACTS_PREFIX, DeclaredFacts
 from matcher.profiles.errors import FieldError, ProfileError
 from matcher.profiles.model import EnterpriseProfile
 from matcher.profiles.parse import parse_profile
@@ -47,10 +48,15 @@ def _cell(kind: rt.Kind, text: str) -> Any:
         raise CellError("应为 是/否（true/false）")
     if kind is rt.Kind.DATE:
         try:
-            return date.fromisoformat(text)
-        except ValueError:
-            raise CellError("应为日期（YYYY-MM-DD）") from None
+            return parse_iso_day(text)  # the range is the profile's to check
+        except DayInvalid as error:
+            raise CellError(str(error)) from None
     return text
+
+
+def _by_column(error: FieldError) -> FieldError:
+    """An error on declared fact ``facts.<name>`` is an error in column ``<name>``."""
+    return FieldError(error.field.removeprefix(FACTS_PREFIX), error.code, error.message)
 
 
 class CsvRejected(ValueError):
@@ -61,11 +67,34 @@ class CsvRejected(ValueError):
         self.errors = errors
 
 
-def parse_csv(text: str) -> list[EnterpriseProfile]:
-    """Profiles from CSV text, or :class:`CsvRejected` listing every problem."""
+def _too_large(number: int) -> CsvRejected:
+    message = f"单元格过长（最多 {csv.field_size_limit()} 个字符）"
+    return CsvRejected([(number, FieldError("$", "cell_too_large", message))])
+
+
+def _rows(reader: "csv.DictReader[str]") -> Iterator[tuple[int, dict[Any, Any]]]:
+    """Each row with its number (the header is row 1); a cell over the csv module's field
+    size limit refuses the file at that row."""
+    number = 2
+    try:
+        for row in reader:
+            yield number, row
+            number += 1
+    except csv.Error:
+        raise _too_large(number) from None
+
+
+def parse_csv(text: str, declared: DeclaredFacts) -> list[EnterpriseProfile]:
+    """Profiles from CSV text, or :class:`CsvRejected` listing every problem.
+
+    A column named after a fact in ``declared`` holds that declared fact."""
     reader = csv.DictReader(io.StringIO(text.lstrip("\ufeff")))
-    header = reader.fieldnames or []
-    unknown = [name for name in header if name not in PROFILE_FIELDS]
+    try:
+        header = reader.fieldnames or []
+    except csv.Error:
+        raise _too_large(1) from None
+    types = _TYPES | {name: fact.rule_type for name, fact in declared.items()}
+    unknown = [name for name in header if name not in types]
     errors: list[tuple[int, FieldError]] = [
         (1, FieldError(name, "unknown_column", "未知列")) for name in unknown
     ]
@@ -76,10 +105,11 @@ def parse_csv(text: str) -> list[EnterpriseProfile]:
         raise CsvRejected(errors)
     profiles: list[EnterpriseProfile] = []
     seen: dict[str | None, int] = {}
-    for number, row in enumerate(reader, start=2):
+    for number, row in _rows(reader):
         if number - 1 > MAX_ROWS:
             raise CsvRejected([(number, FieldError("$", "too_many_rows", f"最多 {MAX_ROWS} 行"))])
         data: dict[str, Any] = {}
+        facts: dict[str, Any] = {}
         for name, text in row.items():
             if name is None or text is None:
                 errors.append((number, FieldError("$", "ragged_row", "列数与表头不一致")))
@@ -88,16 +118,18 @@ def parse_csv(text: str) -> list[EnterpriseProfile]:
             if not text:
                 continue
             try:
-                data[name] = _cell(_TYPES[name].kind, text)
+                value = _cell(types[name].kind, text)
             except CellError as error:
                 errors.append((number, FieldError(name, "invalid_cell", str(error))))
+                continue
+            (facts if name in declared else data)[name] = value
         for required in ("uscc", "name"):
             if required not in data:
                 errors.append((number, FieldError(required, "missing", "必填")))
         try:
-            profile = parse_profile(data)
+            profile = parse_profile(data | {"facts": facts}, declared)
         except ProfileError as error:
-            errors.extend((number, e) for e in error.errors)
+            errors.extend((number, _by_column(e)) for e in error.errors)
             continue
         if profile.uscc in seen:
             message = f"与第 {seen[profile.uscc]} 行的统一社会信用代码重复"

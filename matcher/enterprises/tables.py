@@ -3,7 +3,9 @@
 ``enterprises`` has one typed column per profile fact and per derived fact, generated from the
 same schema the rule language checks expressions against, so the SQL back end of the rules can
 address ``enterprise.<fact>`` as ``enterprises.c.<fact>``. Derived facts depend on the profile
-alone, so they are computed when a profile is written and stored beside it.
+alone, so they are computed when a profile is written and stored beside it. The facts a catalog
+declares in its fact files live in one JSON column, ``declared_facts`` (JSONB on PostgreSQL), which
+the SQL back end reads with typed extraction (:mod:`matcher.enterprises.declared_columns`).
 
 ``fact_records`` is the append-only history of every fact with its provenance: the current row
 answers "what do we know", the history answers "what did we know on that date".
@@ -12,11 +14,13 @@ answers "what do we know", the history answers "what did we know on that date".
 from datetime import datetime
 from typing import Any, Literal
 
-from sqlalchemy import JSON, Boolean, Column, Date, DateTime, Integer, Numeric, String, Table, Text
+from sqlalchemy import JSON, Boolean, Column, Date, Integer, Numeric, String, Table, Text
+from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.types import TypeEngine
 from sqlmodel import Field, SQLModel
 
 from matcher.clock import now
+from matcher.db import UtcDateTime
 from matcher.profiles.derived import derived_facts
 from matcher.profiles.schema import profile_facts
 from matcher.rules import types as rt
@@ -64,8 +68,14 @@ enterprises = Table(
     SQLModel.metadata,
     Column("id", Integer, primary_key=True),
     *_fact_columns(),
-    Column("created_at", DateTime(timezone=True), nullable=False, default=now),
-    Column("updated_at", DateTime(timezone=True), nullable=False, default=now, onupdate=now),
+    Column(
+        "declared_facts",
+        JSON().with_variant(JSONB(), "postgresql"),
+        nullable=True,
+        comment="政策目录声明的其他信息",
+    ),
+    Column("created_at", UtcDateTime, nullable=False, default=now),
+    Column("updated_at", UtcDateTime, nullable=False, default=now, onupdate=now),
 )
 
 
@@ -81,7 +91,8 @@ class Founder(SQLModel, table=True):
 
 
 class FactRecord(SQLModel, table=True):
-    """One fact as recorded at one moment, with where it came from."""
+    """One fact as recorded at one moment, with where it came from. ``field`` is a profile
+    field, or ``facts.<name>`` for a declared fact; a ``None`` value records that it was cleared."""
 
     __tablename__ = "fact_records"
 
@@ -90,5 +101,5 @@ class FactRecord(SQLModel, table=True):
     field: str = Field(max_length=64)
     value: Any = Field(default=None, sa_type=JSON)
     source: str = Field(max_length=20)
-    recorded_at: datetime = Field(default_factory=now, sa_type=DateTime(timezone=True))
+    recorded_at: datetime = Field(default_factory=now, sa_type=UtcDateTime)
     recorded_by: str = Field(max_length=100)

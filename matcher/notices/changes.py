@@ -24,7 +24,8 @@ from sqlmodel import Session, col
 
 from matcher.eligibility.results import Status
 from matcher.notices.tables import NoticeKind
-from matcher.population.tables import STATUS_CODES, EntitlementSnapshot, MatchRun, MatchRunPolicy
+from matcher.population.tables import EntitlementSnapshot, MatchRun, MatchRunPolicy
+from matcher.population.verdict import STATUS_CODES
 
 
 @dataclass(frozen=True, slots=True)
@@ -34,11 +35,8 @@ class Comparison:
     run: MatchRun
     baselines: Mapping[str, int | None]
     """Policy id → the earlier run that matched it; ``None`` if none did."""
-
-    @property
-    def eligible(self) -> int:
-        """Eligible (enterprise, policy) pairs in the run."""
-        return sum(int(entry["eligible"]) for entry in self.run.catalog)
+    eligible: int
+    """Eligible (enterprise, policy) pairs in the run."""
 
 
 def comparison(session: Session, as_of: date) -> Comparison | None:
@@ -56,18 +54,20 @@ def comparison(session: Session, as_of: date) -> Comparison | None:
         return None
     *earlier, latest = runs
     matched: dict[int, list[str]] = {}
-    listed = select(col(MatchRunPolicy.run_id), col(MatchRunPolicy.policy_id)).where(
-        col(MatchRunPolicy.run_id).in_([r.id for r in runs])
-    )
-    for run_id, policy_id in session.execute(listed.order_by(col(MatchRunPolicy.policy_no))):
+    eligible = 0
+    listed = select(
+        col(MatchRunPolicy.run_id), col(MatchRunPolicy.policy_id), col(MatchRunPolicy.eligible)
+    ).where(col(MatchRunPolicy.run_id).in_([r.id for r in runs]))
+    for run_id, policy_id, count in session.execute(listed.order_by(col(MatchRunPolicy.policy_no))):
         matched.setdefault(run_id, []).append(policy_id)
+        eligible += count if run_id == latest.id else 0
     baselines = {
         policy_id: next(
             (r.id for r in reversed(earlier) if policy_id in matched.get(r.id or 0, ())), None
         )
         for policy_id in matched.get(latest.id or 0, [])
     }
-    return Comparison(latest, baselines)
+    return Comparison(latest, baselines, eligible)
 
 
 def _baseline_run(policy_id: Any, baselines: Mapping[str, int | None]) -> Any:

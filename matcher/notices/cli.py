@@ -1,4 +1,5 @@
-"""``matcher notify``: tell enterprises what changed since the previous match run."""
+"""``matcher notify``: tell enterprises what changed since the previous match run. It ends the
+nightly job, so it also writes the day's ledger checkpoint."""
 
 from typing import Annotated
 
@@ -6,7 +7,7 @@ import typer
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from sqlalchemy import Engine
 
-from matcher.console import catalog_or_exit, console, day_or_exit
+from matcher.console import catalog_or_exit, console, day_or_exit, errors
 from matcher.db import default_engine, session_scope
 from matcher.migrate import upgrade
 from matcher.notices.channels import open_senders
@@ -23,6 +24,7 @@ from matcher.notices.service import (
 from matcher.notices.settings import NoticeSettings, notice_settings
 from matcher.notices.tables import CHANNEL_LABELS, Channel, NoticeStatus
 from matcher.notices.worker import RetryPolicy, deliver
+from matcher.payouts.ledger import LedgerInvalid, write_checkpoint
 from matcher.policies.versions import publish_catalog
 
 
@@ -62,6 +64,7 @@ def notify(
             _dry_run(engine, plan, config)
         return
     _run(engine, plan, config)
+    _checkpoint_ledger(engine)
 
 
 def _say(text: str) -> None:
@@ -79,6 +82,19 @@ def _progress() -> Progress:
         console=console,
         transient=True,
     )
+
+
+def _checkpoint_ledger(engine: Engine) -> None:
+    """The nightly job ends by signing the ledger head, as ``matcher ledger checkpoint`` does,
+    so that the day's report carries it."""
+    try:
+        with session_scope(engine) as session:
+            checkpoint = write_checkpoint(session)
+    except LedgerInvalid as error:
+        errors.print(error.message, markup=False, highlight=False)
+        errors.print("运行 matcher ledger verify 查看全部问题。")
+        raise typer.Exit(1) from None
+    _say(f"账本检查点：{checkpoint}")
 
 
 def _dry_run(engine: Engine, plan: NoticePlan, config: NoticeSettings) -> None:

@@ -6,7 +6,6 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy import (
-    DateTime,
     Integer,
     Select,
     String,
@@ -26,6 +25,7 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlmodel import Session, col
 
 from matcher import clock
+from matcher.db import UtcDateTime
 from matcher.enterprises.tables import enterprises
 from matcher.notices.contacts import address_column
 from matcher.notices.context import NoticeFacts
@@ -144,7 +144,7 @@ class OutboxRepository:
             *(found.c[name] for name in CANDIDATE_COLUMNS),
             literal(NoticeStatus.PENDING.value, String),
             literal(0, Integer),
-            literal(clock.now(), DateTime(timezone=True)),
+            literal(clock.now(), UtcDateTime()),
         ).where(true())  # SQLite parses "SELECT … ON CONFLICT" only after a WHERE
         dialect = self.session.get_bind().dialect.name
         insert = sqlite_insert if dialect == "sqlite" else pg_insert

@@ -18,10 +18,11 @@ from datetime import date, datetime
 from decimal import Decimal
 from enum import StrEnum
 
-from sqlalchemy import Column, DateTime, Index, Numeric, Text, UniqueConstraint
+from sqlalchemy import Column, Index, Numeric, Text, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 from matcher.clock import now
+from matcher.db import UtcDateTime
 
 
 class Channel(StrEnum):
@@ -80,7 +81,7 @@ class NoticeContact(SQLModel, table=True):
     enterprise_id: int = Field(primary_key=True, foreign_key="enterprises.id", ondelete="CASCADE")
     email: str | None = Field(default=None, max_length=254)
     mobile: str | None = Field(default=None, max_length=11)
-    updated_at: datetime = Field(default_factory=now, sa_type=DateTime(timezone=True))
+    updated_at: datetime = Field(default_factory=now, sa_type=UtcDateTime)
 
 
 class NoticeOptOut(SQLModel, table=True):
@@ -90,7 +91,7 @@ class NoticeOptOut(SQLModel, table=True):
 
     enterprise_id: int = Field(primary_key=True, foreign_key="enterprises.id", ondelete="CASCADE")
     channel: str = Field(primary_key=True, max_length=8)
-    created_at: datetime = Field(default_factory=now, sa_type=DateTime(timezone=True))
+    created_at: datetime = Field(default_factory=now, sa_type=UtcDateTime)
 
 
 class OutboxNotice(SQLModel, table=True):
@@ -122,10 +123,10 @@ class OutboxNotice(SQLModel, table=True):
     """SMS only: how many concatenated segments the text takes."""
     status: str = Field(default=NoticeStatus.PENDING, max_length=8)
     attempts: int = 0
-    next_attempt_at: datetime | None = Field(default=None, sa_type=DateTime(timezone=True))
+    next_attempt_at: datetime | None = Field(default=None, sa_type=UtcDateTime)
     """When a pending notice is due; empty until it is rendered."""
-    lease_expires_at: datetime | None = Field(default=None, sa_type=DateTime(timezone=True))
+    lease_expires_at: datetime | None = Field(default=None, sa_type=UtcDateTime)
     last_error: str | None = Field(default=None, sa_column=Column(Text))
-    created_at: datetime = Field(default_factory=now, sa_type=DateTime(timezone=True))
-    sent_at: datetime | None = Field(default=None, sa_type=DateTime(timezone=True))
-    failed_at: datetime | None = Field(default=None, sa_type=DateTime(timezone=True))
+    created_at: datetime = Field(default_factory=now, sa_type=UtcDateTime)
+    sent_at: datetime | None = Field(default=None, sa_type=UtcDateTime)
+    failed_at: datetime | None = Field(default=None, sa_type=UtcDateTime)

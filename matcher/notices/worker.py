@@ -43,7 +43,9 @@ class Result(StrEnum):
 
 
 @dataclass(frozen=True, slots=True)
-class Outcome:
+class DeliveryOutcome:
+    """How one attempt to deliver a notice went."""
+
     notice: ClaimedNotice
     result: Result
     error: str | None = None
@@ -57,7 +59,7 @@ class DeliveryTally:
     lost_leases: int = 0
     """Outcomes not recorded because another worker had taken the notice over meanwhile."""
 
-    def add(self, outcome: Outcome, recorded: bool) -> None:
+    def add(self, outcome: DeliveryOutcome, recorded: bool) -> None:
         if not recorded:
             self.lost_leases += 1
         elif outcome.result is Result.SENT:
@@ -68,7 +70,7 @@ class DeliveryTally:
             self.failed += 1
 
 
-def _attempt(sender: Sender, notice: ClaimedNotice, retry: RetryPolicy) -> Outcome:
+def _attempt(sender: Sender, notice: ClaimedNotice, retry: RetryPolicy) -> DeliveryOutcome:
     """Send ``notice`` once and judge the result."""
     try:
         sender.send(notice)
@@ -77,15 +79,15 @@ def _attempt(sender: Sender, notice: ClaimedNotice, retry: RetryPolicy) -> Outco
     except Exception as error:  # a fault in one notice must not stop the others
         reason, permanent = f"{type(error).__name__}: {error}", False
     else:
-        return Outcome(notice, Result.SENT)
+        return DeliveryOutcome(notice, Result.SENT)
     if permanent:
-        return Outcome(notice, Result.FAILED, reason)
+        return DeliveryOutcome(notice, Result.FAILED, reason)
     if notice.attempts >= retry.max_attempts:
-        return Outcome(notice, Result.FAILED, f"{reason}（已尝试 {notice.attempts} 次）")
-    return Outcome(notice, Result.RETRY, reason)
+        return DeliveryOutcome(notice, Result.FAILED, f"{reason}（已尝试 {notice.attempts} 次）")
+    return DeliveryOutcome(notice, Result.RETRY, reason)
 
 
-def _record(repository: OutboxRepository, outcome: Outcome, retry: RetryPolicy) -> bool:
+def _record(repository: OutboxRepository, outcome: DeliveryOutcome, retry: RetryPolicy) -> bool:
     notice = outcome.notice
     if outcome.result is Result.SENT:
         return repository.mark_sent(notice)
@@ -101,7 +103,7 @@ def deliver(
     senders: Mapping[Channel, Sender],
     lease: timedelta,
     retry: RetryPolicy,
-    on_outcome: Callable[[Outcome], None] | None = None,
+    on_outcome: Callable[[DeliveryOutcome], None] | None = None,
 ) -> DeliveryTally:
     """Deliver due notices of the channels in ``senders`` until none is left to claim,
     a batch of each channel in turn."""

@@ -1,4 +1,9 @@
-"""Approved payouts for the finance office, as CSV and as XLSX, with the same columns."""
+"""Approved payouts for the finance office, as CSV and as XLSX, with the same columns.
+
+Only a ledger that verifies is exported, and everything a row says is read from the chained
+approval itself (the claim's enterprise and date from its snapshot), never from the claims
+table, which a database writer could change without breaking the chain.
+"""
 
 import csv
 import io
@@ -8,8 +13,11 @@ from decimal import Decimal
 from typing import Literal
 
 from openpyxl import Workbook
+from sqlmodel import Session
 
-from matcher.payouts.tables import Claim, Decision
+from matcher.payouts.ledger import intact_ledger
+from matcher.payouts.tables import Decision
+from matcher.spreadsheet import safe_cell
 
 Format = Literal["csv", "xlsx"]
 COLUMNS = (
@@ -26,21 +34,21 @@ COLUMNS = (
 )
 
 
-def rows(approved: Sequence[tuple[Claim, Decision]], titles: dict[str, str]) -> list[list[object]]:
+def rows(approvals: Sequence[Decision], titles: dict[str, str]) -> list[list[object]]:
     return [
         [
             decision.sequence,
-            claim.id,
-            claim.uscc,
-            titles.get(claim.policy_id, claim.policy_id),
-            claim.claim_date.isoformat(),
+            decision.claim_id,
+            decision.snapshot["profile"]["uscc"],
+            titles.get(decision.policy_id, decision.policy_id),
+            decision.snapshot["claim_date"],
             Decimal(decision.amount or 0).quantize(Decimal("0.01")),
             decision.decided_by,
             decision.decided_at.isoformat(timespec="seconds"),
             decision.policy_version[:12],
             decision.hash,
         ]
-        for claim, decision in approved
+        for decision in approvals
     ]
 
 
@@ -49,7 +57,7 @@ def to_csv(table: list[list[object]]) -> bytes:
     buffer = io.StringIO()
     writer = csv.writer(buffer)
     writer.writerow(COLUMNS)
-    writer.writerows([[str(cell) for cell in row] for row in table])
+    writer.writerows([[str(safe_cell(cell)) for cell in row] for row in table])
     return ("\ufeff" + buffer.getvalue()).encode("utf-8")
 
 
@@ -60,7 +68,7 @@ def to_xlsx(table: list[list[object]]) -> bytes:
     sheet.title = "已批准兑现"
     sheet.append(list(COLUMNS))
     for row in table:
-        sheet.append(row)
+        sheet.append([safe_cell(cell) for cell in row])
     for cell in sheet["F"][1:]:
         cell.number_format = "#,##0.00"
     buffer = io.BytesIO()
@@ -75,11 +83,10 @@ class Document:
     filename: str
 
 
-def document(
-    approved: Sequence[tuple[Claim, Decision]], titles: dict[str, str], format: Format
-) -> Document:
-    """The export in ``format``, ready to send."""
-    table = rows(approved, titles)
+def document(session: Session, titles: dict[str, str], format: Format) -> Document:
+    """The standing approvals in ``format``, ready to send; :class:`LedgerInvalid` (code
+    ``ledger_invalid``) when the ledger does not verify."""
+    table = rows(intact_ledger(session, "不能导出").standing_approvals, titles)
     if format == "xlsx":
         media = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
         return Document(to_xlsx(table), media, "payouts.xlsx")

@@ -27,8 +27,10 @@ class PayoutRepository:
         return self.session.get(Claim, claim_id)
 
     def queue(self, uscc: str | None = None, open_only: bool = False) -> Sequence[Claim]:
-        """Claims by due date, earliest first; one enterprise's when ``uscc`` is given."""
-        statement = select(Claim).order_by(col(Claim.due_date), col(Claim.id))
+        """Claims by due date, earliest first and those without one last; one enterprise's
+        when ``uscc`` is given."""
+        due = col(Claim.due_date)
+        statement = select(Claim).order_by(due.is_(None), due, col(Claim.id))
         if uscc is not None:
             statement = statement.where(Claim.uscc == uscc)
         if open_only:
@@ -67,10 +69,12 @@ class PayoutRepository:
         amount, count = self.session.exec(statement).one()
         return Decimal(amount).quantize(Decimal("0.01")), int(count)
 
-    def entries_of(self, decision_id: int) -> Sequence[LedgerEntry]:
-        return self.session.exec(
-            select(LedgerEntry).where(LedgerEntry.decision_id == decision_id)
-        ).all()
+    def entries(self) -> Sequence[LedgerEntry]:
+        return self.session.exec(select(LedgerEntry)).all()
+
+    def claim_statuses(self) -> dict[int, ClaimStatus]:
+        rows = self.session.exec(select(Claim.id, Claim.status)).all()
+        return {claim_id: ClaimStatus(status) for claim_id, status in rows if claim_id is not None}
 
     def lock_head(self) -> LedgerHead:
         """Take the ledger's turn: the first write of a decision transaction, so that decisions
@@ -85,18 +89,3 @@ class PayoutRepository:
         head = self.session.exec(select(LedgerHead).where(LedgerHead.singleton == 1)).one()
         self.session.refresh(head)
         return head
-
-    def head(self) -> LedgerHead | None:
-        return self.session.exec(select(LedgerHead)).first()
-
-    def approved(self) -> Sequence[tuple[Claim, Decision]]:
-        """Standing approvals (not reversed), oldest first: what finance is to pay."""
-        reversed_ids = select(Decision.reverses).where(col(Decision.reverses).is_not(None))
-        rows = self.session.exec(
-            select(Claim, Decision)
-            .join(Decision, col(Decision.claim_id) == col(Claim.id))
-            .where(Decision.kind == DecisionKind.APPROVE, col(Decision.id).not_in(reversed_ids))
-            .where(Claim.status == ClaimStatus.APPROVED)
-            .order_by(col(Decision.sequence))
-        ).all()
-        return [(claim, decision) for claim, decision in rows]

@@ -2,24 +2,31 @@
 
 from datetime import date, datetime
 from decimal import Decimal
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from matcher.bounds import Day
 from matcher.eligibility.results import Entitlement
 from matcher.payouts.tables import Claim, ClaimStatus, Decision
-from matcher.payouts.verification import LimitCheck, Verification
+from matcher.payouts.verification import LimitCheck, LimitFit, Verification
+from matcher.text import Line, Paragraph, PlainJson
 
 
 class ClaimCreate(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    uscc: str = Field(description="统一社会信用代码")
-    policy_id: str
-    claim_date: date | None = Field(None, description="申请日期，默认今天")
-    facts: dict[str, Any] = Field(
+    uscc: Line = Field(max_length=100, description="统一社会信用代码")
+    policy_id: Line = Field(max_length=100)
+    claim_date: Day | None = Field(
+        None,
+        description="申请日期，默认今天；企业只能是今天，工作人员可倒签至多 "
+        "MATCHER_MAX_BACKDATE_DAYS 天",
+    )
+    facts: Annotated[dict[str, Any], PlainJson] = Field(
         default_factory=dict,
-        description="政策声明的申请事实；<x>_id_number 会在收到时替换为 <x>_id_hash",
+        description="政策声明的申请事实；<x>_id_number 须为企业登记的创业者，收到时替换为 "
+        "<x>_id_hash（<x>_id_hash 不能直接提交）",
     )
 
 
@@ -30,7 +37,7 @@ class ClaimPublic(BaseModel):
     claim_date: date
     facts: dict[str, Any]
     status: ClaimStatus
-    due_date: date
+    due_date: date | None
     due_date_estimated: bool
     overdue: bool
     filed_by: str
@@ -38,9 +45,7 @@ class ClaimPublic(BaseModel):
 
     @classmethod
     def of(cls, claim: Claim, today: date) -> "ClaimPublic":
-        data = claim.model_dump()
-        open_ = claim.status in (ClaimStatus.PENDING, ClaimStatus.MATERIALS_REQUESTED)
-        return cls(**data, overdue=open_ and claim.due_date < today)
+        return cls(**claim.model_dump(), overdue=claim.is_overdue(today))
 
 
 class VerificationPublic(BaseModel):
@@ -67,18 +72,46 @@ class VerificationPublic(BaseModel):
         )
 
 
+class OwnVerificationPublic(BaseModel):
+    """A claim's verification as the claiming enterprise sees it: each limit only as whether
+    the claim fits under it. What other claims used, the limits' keys and the payable amount
+    (which would tell what is left) are for staff."""
+
+    claim: ClaimPublic
+    policy_version: str
+    entitlement: Entitlement
+    computed_amount: Decimal | None
+    limits: list[LimitFit]
+    fits: bool
+    """Whether the claim fits under every limit."""
+    problems: list[str]
+
+    @classmethod
+    def of(cls, claim: Claim, verification: Verification, today: date) -> "OwnVerificationPublic":
+        fits = verification.fits
+        return cls(
+            claim=ClaimPublic.of(claim, today),
+            policy_version=verification.policy.version,
+            entitlement=verification.entitlement,
+            computed_amount=verification.computed_amount,
+            limits=list(fits),
+            fits=all(limit.fits for limit in fits),
+            problems=list(verification.problems),
+        )
+
+
 class DecisionCreate(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     kind: Literal["approve", "reject", "request_materials"]
     amount: Decimal | None = Field(None, gt=0, max_digits=18, decimal_places=2)
-    reason: str | None = Field(None, max_length=1000)
+    reason: Paragraph | None = Field(None, max_length=1000)
 
 
 class ReversalCreate(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    reason: str = Field(min_length=1, max_length=1000)
+    reason: Paragraph = Field(min_length=1, max_length=1000)
 
 
 class DecisionPublic(BaseModel):

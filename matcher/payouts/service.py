@@ -6,6 +6,7 @@ last of a budget at the same moment are decided one after the other, each agains
 the previous one left.
 """
 
+from collections.abc import Sequence
 from dataclasses import asdict
 from datetime import date
 from decimal import Decimal
@@ -17,20 +18,19 @@ from matcher import clock
 from matcher.auth.service import Principal
 from matcher.config import settings
 from matcher.eligibility.evaluate import FEN
-from matcher.enterprises.founders import valid_id_hash
 from matcher.enterprises.repository import EnterpriseRepository
 from matcher.errors import Conflict, DomainError, NotFound
-from matcher.payouts.chain import record_hash
+from matcher.payouts.chain import Commitment, commitments_of, seal
+from matcher.payouts.claim_dates import claim_date_for
 from matcher.payouts.deadlines import add_working_days
+from matcher.payouts.founder_keys import derive_founder_keys
 from matcher.payouts.repository import PayoutRepository
 from matcher.payouts.tables import (
     CLAIM_STATUS_LABELS,
     OPEN_STATUSES,
     Claim,
-    ClaimStatus,
     Decision,
     DecisionKind,
-    LedgerEntry,
     LedgerHead,
 )
 from matcher.payouts.verification import NotInForce, Verification, verify
@@ -39,26 +39,8 @@ from matcher.policies.compile import CompiledPolicy
 from matcher.policies.versions import version_in_force
 from matcher.profiles.errors import FieldError, ProfileError
 from matcher.profiles.facts import enterprise_facts
+from matcher.rules.ast import Value
 from matcher.serialization import to_json_value
-
-ID_NUMBER_SUFFIX, ID_HASH_SUFFIX = "_id_number", "_id_hash"
-
-
-def _hash_id_numbers(facts: dict[str, Any]) -> dict[str, Any]:
-    """A claim may give ``<x>_id_number`` for a declared ``<x>_id_hash``: checked (GB 11643)
-    and hashed on arrival, so the number itself is never stored."""
-    result, errors = {}, []
-    for name, value in facts.items():
-        if not name.endswith(ID_NUMBER_SUFFIX):
-            result[name] = value
-            continue
-        hashed = valid_id_hash(value)
-        if hashed is None:
-            errors.append(FieldError(f"facts.{name}", "invalid_id_number", "身份证号码无效"))
-        result[name.removesuffix(ID_NUMBER_SUFFIX) + ID_HASH_SUFFIX] = hashed
-    if errors:
-        raise ProfileError(errors)
-    return result
 
 
 def file_claim(
@@ -66,22 +48,27 @@ def file_claim(
     uscc: str,
     policy_id: str,
     facts: dict[str, Any],
-    claim_date: date,
+    requested_date: date | None,
     actor: Principal,
 ) -> Claim:
-    """Record a claim with its facts; every fact the amount and criteria need must be present."""
+    """Record a claim with its facts, as the policy's claim facts read them (a registration
+    number normalised, an ID number as its hash); every fact the amount and criteria need must
+    be present. The claim is dated today unless staff date it back (:mod:`claim_dates`)."""
     if not actor.may_see(uscc):
         raise NotFound("企业")
-    row = EnterpriseRepository(session).row(uscc)
+    enterprises = EnterpriseRepository(session)
+    row = enterprises.row(uscc)
     if row is None:
         raise NotFound("企业")
+    claim_date = claim_date_for(requested_date, actor, clock.today())
     policy = version_in_force(session, policy_id, claim_date)
     if policy is None:
         raise DomainError(
             "policy_not_in_force", f"政策 {policy_id} 在申请日期 {claim_date} 未生效或不存在"
         )
-    facts = _hash_id_numbers(facts)
-    parsed = parse_claim(policy.claim_model, facts)
+    parsed = _read_facts(
+        policy, derive_founder_keys(facts, enterprises.founder_id_hashes(row["id"]))
+    )
     missing = [
         FieldError(f"facts.{path.removeprefix('claim.')}", "missing", "必填")
         for path, value in parsed.items()
@@ -89,15 +76,16 @@ def file_claim(
     ]
     if missing:
         raise ProfileError(missing)
-    due = add_working_days(claim_date, _processing_days(session, uscc, policy))
+    days = _processing_days(session, uscc, policy)
+    due = None if days is None else add_working_days(claim_date, days)
     claim = Claim(
         enterprise_id=row["id"],
         uscc=uscc,
         policy_id=policy_id,
         claim_date=claim_date,
-        facts=to_json_value(facts),
-        due_date=due.day,
-        due_date_estimated=due.estimated,
+        facts=to_json_value({path.removeprefix("claim."): v for path, v in parsed.items()}),
+        due_date=None if due is None else due.day,
+        due_date_estimated=due is not None and due.estimated,
         filed_by=actor.name,
     )
     session.add(claim)
@@ -105,14 +93,24 @@ def file_claim(
     return claim
 
 
-def _processing_days(session: Session, uscc: str, policy: CompiledPolicy) -> int:
-    """The policy's time limit for this enterprise, or the window's default when it sets none."""
-    profile = EnterpriseRepository(session).get(uscc)
-    if policy.working_days is not None and profile is not None:
-        days = policy.working_days.evaluate(enterprise_facts(profile)[0])
-        if isinstance(days, int):
-            return days
-    return settings().default_processing_days
+def _read_facts(policy: CompiledPolicy, facts: dict[str, Any]) -> dict[str, Value]:
+    """The claim facts as the policy's types read them; errors named as in the request."""
+    try:
+        return parse_claim(policy.claim_model, facts)
+    except ProfileError as error:
+        raise ProfileError(
+            [FieldError(f"facts.{e.field}", e.code, e.message) for e in error.errors]
+        ) from None
+
+
+def _processing_days(session: Session, uscc: str, policy: CompiledPolicy) -> int | None:
+    """The policy's time limit for this enterprise; ``None`` when no text sets one or the
+    facts it turns on are unknown: a claim then has no due date rather than an invented one."""
+    profile = EnterpriseRepository(session).get(uscc, policy.declared)
+    if policy.working_days is None or profile is None:
+        return None
+    days = policy.working_days.evaluate(enterprise_facts(profile)[0])
+    return days if isinstance(days, int) else None
 
 
 def verification_of(
@@ -160,8 +158,10 @@ def _append(
     amount: Decimal | None = None,
     reason: str | None = None,
     reverses: Decision | None = None,
+    commitments: Sequence[Commitment] = (),
 ) -> Decision:
-    """Write one decision at the head of the chain (``head``, already taken)."""
+    """Write one decision at the head of the chain (``head``, already taken), with what it
+    commits against limits and the claim's status after it."""
     if verification is not None:
         version, policy_id = verification.policy.version, verification.policy.id
         snapshot, trace = _snapshot(verification, claim), _trace(verification)
@@ -186,13 +186,19 @@ def _append(
         trace=trace,
         decided_by=actor.name,
         decided_at=clock.now().replace(microsecond=0),
+        entries=[commitment.to_json() for commitment in sorted(commitments)],
         prev_hash=head.last_hash,
         hash="",
+        mac="",
     )
-    decision.hash = record_hash(decision, head.last_hash)
+    decision.hash, decision.mac = seal(decision, head.last_hash, settings().ledger_key)
     session.add(decision)
     head.sequence, head.last_hash = decision.sequence, decision.hash
     session.add(head)
+    session.flush()
+    session.add_all(commitment.entry(decision.id or 0) for commitment in commitments)
+    claim.record(kind)
+    session.add(claim)
     session.flush()
     return decision
 
@@ -215,35 +221,24 @@ def decide(
     if claim.status not in OPEN_STATUSES:
         label = CLAIM_STATUS_LABELS[claim.status]
         raise Conflict("already_decided", f"该申请已{label.removeprefix('已')}，不能再次决定")
+    if repository.standing_approval(claim_id) is not None:
+        # The chain, not the status column, says whether the claim stands approved.
+        raise Conflict("already_decided", "该申请已批准，不能再次决定")
     if kind is DecisionKind.REVERSAL:
         raise DomainError("use_reversal", "冲正请使用冲正接口")
     if kind is not DecisionKind.APPROVE and not (reason and reason.strip()):
         raise DomainError("reason_required", "驳回或要求补充材料须说明理由")
     _, verification = verification_of(session, claim_id, actor)
+    commitments: list[Commitment] = []
     if kind is DecisionKind.APPROVE:
         _check_approval(verification, amount)
         amount = Decimal(amount or 0).quantize(FEN)
-    decision = _append(session, head, claim, kind, verification, actor, amount, reason)
-    if kind is DecisionKind.APPROVE:
-        assert amount is not None
-        for bucket in (check.bucket for check in verification.limits):
-            session.add(
-                LedgerEntry(
-                    decision_id=decision.id or 0,
-                    policy_id=claim.policy_id,
-                    bucket=bucket,
-                    amount=amount,
-                    count=1,
-                )
-            )
-        claim.status = ClaimStatus.APPROVED
-    elif kind is DecisionKind.REJECT:
-        claim.status = ClaimStatus.REJECTED
-    else:
-        claim.status = ClaimStatus.MATERIALS_REQUESTED
-    session.add(claim)
-    session.flush()
-    return decision
+        commitments = [
+            Commitment(claim.policy_id, check.bucket, amount, 1) for check in verification.limits
+        ]
+    return _append(
+        session, head, claim, kind, verification, actor, amount, reason, None, commitments
+    )
 
 
 def _check_approval(verification: Verification, amount: Decimal | None) -> None:
@@ -273,7 +268,7 @@ def reverse(session: Session, decision_id: int, reason: str, actor: Principal) -
         raise Conflict("not_reversible", "只能冲正尚未冲正的批准决定")
     claim = repository.claim(original.claim_id)
     assert claim is not None
-    reversal = _append(
+    return _append(
         session,
         head,
         claim,
@@ -283,18 +278,5 @@ def reverse(session: Session, decision_id: int, reason: str, actor: Principal) -
         -(original.amount or Decimal(0)),
         reason,
         original,
+        [commitment.released() for commitment in commitments_of(original)],
     )
-    for entry in repository.entries_of(original.id or 0):
-        session.add(
-            LedgerEntry(
-                decision_id=reversal.id or 0,
-                policy_id=entry.policy_id,
-                bucket=entry.bucket,
-                amount=-entry.amount,
-                count=-entry.count,
-            )
-        )
-    claim.status = ClaimStatus.PENDING
-    session.add(claim)
-    session.flush()
-    return reversal

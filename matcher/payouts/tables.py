@@ -1,9 +1,11 @@
 """Tables of the policy window.
 
 ``decisions`` is append-only: a correction is a reversal, never an update; each
-record carries the hash of the one before it. ``ledger_entries`` are the amounts and counts
-that decisions commit against limits (per founder, per project, a policy's budget).
-``ledger_head`` is one row that serialises decisions and holds the chain's last hash.
+record carries the hash of the one before it, its ledger entries and an HMAC under the ledger
+key. ``ledger_entries`` index those entries (the amounts and counts that decisions commit
+against limits: per founder, per project, a policy's budget) for the limit totals; `ledger
+verify` checks them, and each claim's status, against the chain. ``ledger_head`` is one row
+that serialises decisions and holds the chain's last hash.
 """
 
 from datetime import date, datetime
@@ -11,10 +13,11 @@ from decimal import Decimal
 from enum import StrEnum
 from typing import Any
 
-from sqlalchemy import JSON, Column, DateTime, Index, Numeric, UniqueConstraint
+from sqlalchemy import JSON, Column, Index, Numeric, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 from matcher.clock import now
+from matcher.db import UtcDateTime
 
 MONEY = Numeric(18, 2)
 
@@ -48,6 +51,13 @@ DECISION_LABELS = {
     DecisionKind.REQUEST_MATERIALS: "要求补充材料",
     DecisionKind.REVERSAL: "冲正",
 }
+STATUS_AFTER = {
+    DecisionKind.APPROVE: ClaimStatus.APPROVED,
+    DecisionKind.REJECT: ClaimStatus.REJECTED,
+    DecisionKind.REQUEST_MATERIALS: ClaimStatus.MATERIALS_REQUESTED,
+    DecisionKind.REVERSAL: ClaimStatus.PENDING,
+}
+"""A claim's status after its latest decision (a claim without one is pending)."""
 
 
 class Claim(SQLModel, table=True):
@@ -60,10 +70,20 @@ class Claim(SQLModel, table=True):
     claim_date: date
     facts: Any = Field(sa_type=JSON)
     status: ClaimStatus = Field(default=ClaimStatus.PENDING, max_length=24, index=True)
-    due_date: date = Field(index=True)
+    due_date: date | None = Field(default=None, index=True)
+    """The policy's time limit in working days from the claim date; ``None`` when no text
+    sets one (never a default of the window's own)."""
     due_date_estimated: bool = False
     filed_by: str = Field(max_length=100)
-    filed_at: datetime = Field(default_factory=now, sa_type=DateTime(timezone=True))
+    filed_at: datetime = Field(default_factory=now, sa_type=UtcDateTime)
+
+    def is_overdue(self, today: date) -> bool:
+        """Still open after its due date."""
+        return self.status in OPEN_STATUSES and self.due_date is not None and self.due_date < today
+
+    def record(self, kind: "DecisionKind") -> None:
+        """Move to the status a decision of ``kind`` leaves: the one way a status changes."""
+        self.status = STATUS_AFTER[kind]
 
 
 class Decision(SQLModel, table=True):
@@ -83,9 +103,12 @@ class Decision(SQLModel, table=True):
     snapshot: Any = Field(sa_type=JSON)
     trace: Any = Field(sa_type=JSON)
     decided_by: str = Field(max_length=100)
-    decided_at: datetime = Field(sa_type=DateTime(timezone=True))
+    decided_at: datetime = Field(sa_type=UtcDateTime)
+    entries: Any = Field(sa_type=JSON)
+    """What the decision commits against limits, as ``ledger_entries`` must hold it."""
     prev_hash: str = Field(max_length=64)
     hash: str = Field(max_length=64, unique=True)
+    mac: str = Field(max_length=64)
 
 
 class LedgerEntry(SQLModel, table=True):

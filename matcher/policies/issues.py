@@ -3,6 +3,11 @@
 from dataclasses import dataclass
 from pathlib import Path
 
+from pydantic import ValidationError
+
+from matcher.policies.yaml_source import YamlDocument
+from matcher.profiles.errors import field_errors
+
 
 @dataclass(frozen=True, slots=True)
 class CatalogIssue:
@@ -25,3 +30,27 @@ class CatalogError(Exception):
     def __init__(self, issues: list[CatalogIssue]) -> None:
         super().__init__(f"政策目录有 {len(issues)} 处错误:\n" + "\n".join(map(str, issues)))
         self.issues = issues
+
+
+def display_path(path: Path, root: Path) -> Path:
+    """``path`` relative to the directory holding the catalog, as people see it."""
+    try:
+        return path.relative_to(root.parent)
+    except ValueError:
+        return path
+
+
+def validation_issues(
+    error: ValidationError, document: YamlDocument, shown: Path, policy: str | None
+) -> list[CatalogIssue]:
+    """pydantic's errors as catalog issues, each with the line it points at."""
+    return [
+        CatalogIssue(
+            shown,
+            document.line_of(tuple(error["loc"])),
+            policy,
+            ".".join(map(str, error["loc"])),
+            fe.message,
+        )
+        for error, fe in zip(error.errors(include_url=False), field_errors(error), strict=True)
+    ]

@@ -8,10 +8,11 @@ later of that and the publication date for each later one.
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import JSON, DateTime, Index
+from sqlalchemy import JSON, Index
 from sqlmodel import Field, SQLModel
 
 from matcher.clock import now
+from matcher.db import UtcDateTime
 
 
 class PolicyVersion(SQLModel, table=True):
@@ -22,5 +23,7 @@ class PolicyVersion(SQLModel, table=True):
     policy_id: str = Field(max_length=100)
     version: str = Field(max_length=64, unique=True)
     content: Any = Field(sa_type=JSON)
+    declared_facts: Any = Field(default=None, sa_type=JSON)
+    """The catalog's declared facts when the version was published, which it compiles against."""
     valid_from: date
-    published_at: datetime = Field(default_factory=now, sa_type=DateTime(timezone=True))
+    published_at: datetime = Field(default_factory=now, sa_type=UtcDateTime)

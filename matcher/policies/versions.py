@@ -15,6 +15,7 @@ from matcher.policies.compile import CompiledPolicy, compile_policy
 from matcher.policies.model import Policy
 from matcher.policies.tables import PolicyVersion
 from matcher.policies.yaml_source import YamlDocument
+from matcher.profiles.declared import DeclaredFacts
 
 
 def publish(session: Session, catalog: Catalog, today: date) -> list[CompiledPolicy]:
@@ -33,6 +34,7 @@ def publish(session: Session, catalog: Catalog, today: date) -> list[CompiledPol
                 policy_id=compiled.id,
                 version=compiled.version,
                 content=compiled.policy.model_dump(mode="json", by_alias=True),
+                declared_facts=compiled.declared.as_json(),
                 valid_from=start if earlier is None else max(start, today),
             )
         )
@@ -54,15 +56,18 @@ def publish_catalog(engine: Engine, catalog: Catalog) -> list[CompiledPolicy]:
 
 
 def compile_stored(record: PolicyVersion) -> CompiledPolicy:
-    """A stored version compiled again (once per process: a version never changes)."""
-    return _compile(record.version, json.dumps(record.content, ensure_ascii=False))
+    """A stored version compiled again, against the facts declared when it was published
+    (once per process: a version never changes)."""
+    declared = json.dumps(record.declared_facts or {}, ensure_ascii=False)
+    return _compile(record.version, json.dumps(record.content, ensure_ascii=False), declared)
 
 
 @lru_cache(maxsize=512)
-def _compile(version: str, content: str) -> CompiledPolicy:
+def _compile(version: str, content: str, declared_facts: str) -> CompiledPolicy:
     policy = Policy.model_validate_json(content)
+    declared = DeclaredFacts.from_json(json.loads(declared_facts))
     shown = Path(f"{policy.id}.yaml")
-    compiled, issues = compile_policy(policy, YamlDocument(shown, None, {}), shown)
+    compiled, issues = compile_policy(policy, YamlDocument(shown, None, {}), shown, declared)
     if compiled is None:
         raise ValueError(f"stored version {version} no longer compiles: {issues}")
     return compiled

@@ -1,10 +1,20 @@
-"""YAML loading that remembers where each value came from, for errors that name the line."""
+"""YAML loading that remembers where each value came from, for errors that name the line.
 
+A key written twice in one mapping is an error (YAML says keys are unique; PyYAML would keep
+the last silently, so a second ``amount:`` would win without a word).
+"""
+
+from collections.abc import Hashable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import yaml
+from yaml.constructor import ConstructorError
+
+_MERGE_TAG = "tag:yaml.org,2002:merge"
+_OPENERS = frozenset("[{\"'")
+"""How a flow collection or a quoted scalar begins: one left open is reported where it began."""
 
 Location = tuple[str | int, ...]
 
@@ -32,6 +42,36 @@ class YamlSyntaxError(ValueError):
         self.path, self.line, self.message = path, line, message
 
 
+class DuplicateKey(ConstructorError):
+    def __init__(self, key: object, first: yaml.Mark, again: yaml.Mark) -> None:
+        super().__init__(None, None, f"键 {key} 重复（第 {first.line + 1} 行已有）", again)
+
+
+class _UniqueKeyLoader(yaml.SafeLoader):
+    """YAML's safe loader, refusing a mapping that names one key twice."""
+
+    def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> dict[Any, Any]:
+        seen: dict[Hashable, yaml.Mark] = {}
+        for key_node, _value in node.value:
+            if key_node.tag == _MERGE_TAG:
+                continue
+            key = self.construct_object(key_node, deep=True)
+            if isinstance(key, Hashable) and key in seen:
+                raise DuplicateKey(key, seen[key], key_node.start_mark)
+            if isinstance(key, Hashable):
+                seen[key] = key_node.start_mark
+        return super().construct_mapping(node, deep)
+
+
+def _error_line(error: yaml.MarkedYAMLError) -> int | None:
+    """The line to fix: where an unclosed bracket or quote began, else where parsing failed."""
+    context = error.context_mark
+    if context is not None and context.buffer and context.buffer[context.pointer] in _OPENERS:
+        return context.line + 1
+    mark = error.problem_mark or context
+    return mark.line + 1 if mark is not None else None
+
+
 def _index(node: yaml.Node, location: Location, lines: dict[Location, int]) -> None:
     lines[location] = node.start_mark.line + 1
     if isinstance(node, yaml.MappingNode):
@@ -48,14 +88,14 @@ def load_yaml(path: Path) -> YamlDocument:
         text = path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as error:
         raise YamlSyntaxError(path, None, f"无法读取文件：{error}") from None
-    loader = yaml.SafeLoader(text)
+    loader = _UniqueKeyLoader(text)
     try:
         node = loader.get_single_node()
         data = loader.construct_document(node) if node is not None else None
+    except DuplicateKey as error:
+        raise YamlSyntaxError(path, _error_line(error), str(error.problem)) from None
     except yaml.MarkedYAMLError as error:
-        mark = error.problem_mark or error.context_mark
-        line = mark.line + 1 if mark is not None else None
-        raise YamlSyntaxError(path, line, f"YAML 语法错误：{error.problem}") from None
+        raise YamlSyntaxError(path, _error_line(error), f"YAML 语法错误：{error.problem}") from None
     except yaml.YAMLError as error:
         raise YamlSyntaxError(path, None, f"YAML 语法错误：{error}") from None
     finally:

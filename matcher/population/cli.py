@@ -4,7 +4,6 @@ import os
 import time
 from collections.abc import Sequence
 from datetime import date
-from decimal import Decimal
 from typing import Annotated
 
 import typer
@@ -20,7 +19,7 @@ from matcher.policies.versions import publish
 from matcher.population.service import (
     PolicyTally,
     UnknownPolicy,
-    match_population_concurrently,
+    match_population,
     policies_not_yet_matched,
     policies_to_match,
 )
@@ -79,14 +78,17 @@ def _match(engine: Engine, policies: Sequence[CompiledPolicy], day: date) -> Non
     """
     connections = 1 if engine.dialect.name == "sqlite" else max(1, os.cpu_count() or 1)
     started = time.perf_counter()
+    tallies: dict[str, PolicyTally] = {}
     with _progress() as progress:
         task = progress.add_task("", total=len(policies))
 
         def step(tally: PolicyTally) -> None:
+            tallies[tally.policy_id] = tally
             progress.update(task, advance=1, description=tally.title)
 
-        run = match_population_concurrently(engine, policies, day, connections, step)
-    _summary(run, time.perf_counter() - started)
+        run = match_population(engine, policies, day, connections, step)
+    ordered = [tallies[p.id] for p in policies]
+    _summary(run, ordered, time.perf_counter() - started)
 
 
 def _progress() -> Progress:
@@ -100,22 +102,22 @@ def _progress() -> Progress:
     )
 
 
-def _summary(run: MatchRun, seconds: float) -> None:
+def _summary(run: MatchRun, tallies: Sequence[PolicyTally], seconds: float) -> None:
     table = Table(title=f"第 {run.id} 次匹配　匹配日期 {run.as_of}　企业 {run.enterprises:,} 家")
     table.add_column("政策", overflow="fold", min_width=12)
     for header in ("符合条件", "待确认", "不符合", "到期可申请", "金额（万元）"):
         table.add_column(header, justify="right", no_wrap=True)
-    for tally in run.catalog:
+    for tally in tallies:
         table.add_row(
-            tally["title"],
-            f"{tally['eligible']:,}",
-            f"{tally['undetermined']:,}",
-            f"{tally['not_eligible']:,}",
-            f"{tally['waiting']:,}",
-            f"{Decimal(tally['eligible_amount']) / 10000:,.2f}",
+            tally.title,
+            f"{tally.eligible:,}",
+            f"{tally.undetermined:,}",
+            f"{tally.not_eligible:,}",
+            f"{tally.waiting:,}",
+            f"{tally.eligible_amount / 10000:,.2f}",
         )
     console.print(table)
     console.print("金额为符合条件企业的应享金额合计。")
     console.print(
-        f"匹配完成：政策 {len(run.catalog)} 项，用时 {seconds:.1f} 秒，资格快照已写入数据库。"
+        f"匹配完成：政策 {len(tallies)} 项，用时 {seconds:.1f} 秒，资格快照已写入数据库。"
     )

@@ -10,8 +10,8 @@ from sqlmodel import Session, col
 from matcher.eligibility.results import Status
 from matcher.enterprises.tables import enterprises
 from matcher.policies.compile import CompiledPolicy
-from matcher.population.tables import STATUSES, EntitlementSnapshot, MatchRun, MatchRunPolicy
-from matcher.population.verdict import SNAPSHOT_COLUMNS, entitlement_select
+from matcher.population.tables import EntitlementSnapshot, MatchRun, MatchRunPolicy
+from matcher.population.verdict import SNAPSHOT_COLUMNS, STATUSES, entitlement_select
 from matcher.rules.sql import FEN_SCALE, exact_units
 
 FEN = Decimal("0.01")
@@ -23,9 +23,22 @@ class MatchRepository:
 
     def matched_versions(self) -> set[str]:
         """Every policy version some finished run has matched."""
-        finished = select(col(MatchRun.catalog)).where(col(MatchRun.finished_at).is_not(None))
-        catalogs = self.session.execute(finished).scalars()
-        return {tally["version"] for catalog in catalogs for tally in catalog}
+        finished = (
+            select(col(MatchRunPolicy.policy_version))
+            .join(MatchRun, col(MatchRun.id) == col(MatchRunPolicy.run_id))
+            .where(col(MatchRun.finished_at).is_not(None))
+            .distinct()
+        )
+        return set(self.session.execute(finished).scalars())
+
+    def tallies(self, run_id: int) -> list[MatchRunPolicy]:
+        """What run ``run_id`` found, policy by policy, in the order it numbered them."""
+        listed = (
+            select(MatchRunPolicy)
+            .where(col(MatchRunPolicy.run_id) == run_id)
+            .order_by(col(MatchRunPolicy.policy_no))
+        )
+        return list(self.session.execute(listed).scalars())
 
     def enterprise_count(self) -> int:
         return int(self.session.execute(select(func.count()).select_from(enterprises)).scalar_one())
@@ -35,17 +48,14 @@ class MatchRepository:
         self.session.flush()
         return run
 
-    def add_policy(self, run_id: int, policy_no: int, policy: CompiledPolicy) -> None:
+    def add_policy(self, run_id: int, policy_no: int, policy: CompiledPolicy) -> MatchRunPolicy:
         """Record that run ``run_id`` matches ``policy`` as its number ``policy_no``."""
-        self.session.add(
-            MatchRunPolicy(
-                run_id=run_id,
-                policy_no=policy_no,
-                policy_id=policy.id,
-                policy_version=policy.version,
-            )
+        matched = MatchRunPolicy(
+            run_id=run_id, policy_no=policy_no, policy_id=policy.id, policy_version=policy.version
         )
+        self.session.add(matched)
         self.session.flush()
+        return matched
 
     def write_snapshot(
         self, run_id: int, policy_no: int, policy: CompiledPolicy, as_of: date

@@ -1,15 +1,15 @@
 """Judge the whole population against the policies in force, inside the database.
 
-Services flush; the job commits. ``match_population`` calls back after each policy so that a
-job may commit there: a run of many policies then never holds SQLite's write lock for long,
-and a run cut short stays visibly unfinished (no ``finished_at``).
+A run is a job, not a step of a caller's transaction: :func:`match_population` opens its own
+sessions and commits after each policy, so a run of many policies never holds SQLite's write
+lock for long, and a run cut short stays visibly unfinished (no ``finished_at``).
 """
 
 import threading
 import time
 from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
@@ -22,7 +22,6 @@ from matcher.policies.catalog import Catalog
 from matcher.policies.compile import CompiledPolicy
 from matcher.population.repository import MatchRepository
 from matcher.population.tables import MatchRun
-from matcher.serialization import to_json_value
 
 
 class UnknownPolicy(LookupError):
@@ -82,11 +81,14 @@ def _match_policy(
 ) -> PolicyTally:
     """Write one policy's snapshot rows for the run and count them."""
     started = time.perf_counter()
-    repository.add_policy(run_id, policy_no, policy)
+    matched = repository.add_policy(run_id, policy_no, policy)
     totals = repository.write_snapshot(run_id, policy_no, policy, as_of)
     eligible, amount = totals.get(Status.ELIGIBLE, (0, Decimal(0)))
     undetermined, _ = totals.get(Status.UNDETERMINED, (0, Decimal(0)))
     waiting, _ = totals.get(Status.NOT_ELIGIBLE, (0, Decimal(0)))
+    matched.eligible, matched.undetermined, matched.waiting = eligible, undetermined, waiting
+    matched.not_eligible = enterprises - eligible - undetermined
+    matched.eligible_amount = amount
     return PolicyTally(
         policy_id=policy.id,
         title=policy.policy.title,
@@ -101,41 +103,19 @@ def _match_policy(
 
 
 def match_population(
-    session: Session,
-    policies: Sequence[CompiledPolicy],
-    as_of: date,
-    on_step: Callable[[PolicyTally], None] | None = None,
-) -> MatchRun:
-    """Judge every enterprise on record under each of ``policies``; the run with its tallies."""
-    repository = MatchRepository(session)
-    run = repository.add_run(MatchRun(as_of=as_of, enterprises=repository.enterprise_count()))
-    assert run.id is not None
-    tallies = []
-    for policy_no, policy in enumerate(policies, start=1):
-        tally = _match_policy(repository, run.id, run.enterprises, policy_no, policy, as_of)
-        tallies.append(tally)
-        run.catalog = [to_json_value(asdict(t)) for t in tallies]
-        session.flush()
-        if on_step is not None:
-            on_step(tally)
-    run.finished_at = now()
-    session.flush()
-    return run
-
-
-def match_population_concurrently(
     engine: Engine,
     policies: Sequence[CompiledPolicy],
     as_of: date,
-    connections: int,
+    connections: int = 1,
     on_step: Callable[[PolicyTally], None] | None = None,
 ) -> MatchRun:
-    """:func:`match_population` with the policies shared among ``connections`` connections,
-    each committing after every policy.
+    """Judge every enterprise on record under each of ``policies``; the finished run (its
+    tallies are its ``match_run_policies`` rows, :meth:`MatchRepository.tallies`).
 
-    Writing snapshot rows keeps one server core busy per connection, so on PostgreSQL two
-    connections on two cores cut a run by about a third. SQLite has one writer: use one.
-    ``on_step`` is called from the workers' threads, one at a time.
+    The policies are shared among ``connections`` connections, each committing after every
+    policy. Writing snapshot rows keeps one server core busy per connection, so on PostgreSQL
+    two connections on two cores cut a run by about a third. SQLite has one writer: use one.
+    ``on_step`` is called after each policy from the workers' threads, one at a time.
     """
     with Session(engine, expire_on_commit=False) as session:
         repository = MatchRepository(session)
@@ -144,7 +124,6 @@ def match_population_concurrently(
     run_id, enterprises = run.id, run.enterprises
     assert run_id is not None
     numbered = list(enumerate(policies, start=1))
-    tallies: dict[int, PolicyTally] = {}
     lock = threading.Lock()
 
     def work(share: list[tuple[int, CompiledPolicy]]) -> None:
@@ -153,9 +132,8 @@ def match_population_concurrently(
             for policy_no, policy in share:
                 tally = _match_policy(repository, run_id, enterprises, policy_no, policy, as_of)
                 session.commit()
-                with lock:
-                    tallies[policy_no] = tally
-                    if on_step is not None:
+                if on_step is not None:
+                    with lock:
                         on_step(tally)
 
     shares = [numbered[index::connections] for index in range(connections)]
@@ -165,7 +143,6 @@ def match_population_concurrently(
     with Session(engine, expire_on_commit=False) as session:
         stored = session.get(MatchRun, run_id)
         assert stored is not None
-        stored.catalog = [to_json_value(asdict(tallies[no])) for no, _ in numbered]
         stored.finished_at = now()
         session.commit()
         return stored

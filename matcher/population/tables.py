@@ -10,28 +10,20 @@ The key is (run, policy number, enterprise): a run writes one policy at a time i
 order, so rows arrive in key order and the index grows at its end. Which policy, under which
 version, a number stands for in a run is in ``match_run_policies``, once per run and policy:
 a snapshot row holds only small fixed-width values (the status too is a code, see
-:data:`STATUS_CODES`), which makes writing millions of them markedly cheaper. There is no
-foreign key to the run: PostgreSQL checks one row at a time, which more than doubled the time
-to write a snapshot, and only the matcher writes these rows, after the run's own.
+:data:`matcher.population.verdict.STATUS_CODES`), which makes writing millions of them
+markedly cheaper. There is no foreign key to the run: PostgreSQL checks one row at a time,
+which more than doubled the time to write a snapshot, and only the matcher writes these rows,
+after the run's own.
 """
 
 from datetime import date, datetime
 from decimal import Decimal
-from typing import Any
 
-from sqlalchemy import JSON, DateTime, SmallInteger, UniqueConstraint
+from sqlalchemy import SmallInteger, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 from matcher.clock import now
-from matcher.eligibility.results import Status
-
-STATUS_CODES: dict[Status, int] = {
-    Status.NOT_ELIGIBLE: 0,
-    Status.ELIGIBLE: 1,
-    Status.UNDETERMINED: 2,
-}
-"""How ``entitlement_snapshots.status`` stores each status."""
-STATUSES: dict[int, Status] = {code: status for status, code in STATUS_CODES.items()}
+from matcher.db import UtcDateTime
 
 
 class MatchRun(SQLModel, table=True):
@@ -41,11 +33,9 @@ class MatchRun(SQLModel, table=True):
 
     id: int | None = Field(default=None, primary_key=True)
     as_of: date
-    started_at: datetime = Field(default_factory=now, sa_type=DateTime(timezone=True))
-    finished_at: datetime | None = Field(default=None, sa_type=DateTime(timezone=True))
+    started_at: datetime = Field(default_factory=now, sa_type=UtcDateTime)
+    finished_at: datetime | None = Field(default=None, sa_type=UtcDateTime)
     enterprises: int = Field(ge=0)
-    catalog: list[dict[str, Any]] = Field(default_factory=list, sa_type=JSON)
-    """Per policy matched: id, title, version (content hash) and the counts by status."""
 
 
 class MatchRunPolicy(SQLModel, table=True):
@@ -58,6 +48,13 @@ class MatchRunPolicy(SQLModel, table=True):
     policy_no: int = Field(primary_key=True, sa_type=SmallInteger)
     policy_id: str = Field(max_length=64)
     policy_version: str = Field(max_length=64)
+    eligible: int = Field(default=0, ge=0)
+    undetermined: int = Field(default=0, ge=0)
+    not_eligible: int = Field(default=0, ge=0)
+    waiting: int = Field(default=0, ge=0)
+    """Not eligible yet, but eligible from a known date."""
+    eligible_amount: Decimal = Field(default=Decimal(0), max_digits=18, decimal_places=2)
+    """What the eligible enterprises are owed together, in yuan."""
 
 
 class EntitlementSnapshot(SQLModel, table=True):
@@ -69,6 +66,6 @@ class EntitlementSnapshot(SQLModel, table=True):
     policy_no: int = Field(primary_key=True, sa_type=SmallInteger)
     enterprise_id: int = Field(primary_key=True)
     status: int = Field(sa_type=SmallInteger)
-    """A code of :data:`STATUS_CODES`."""
+    """A code of :data:`matcher.population.verdict.STATUS_CODES`."""
     amount: Decimal | None = Field(default=None, max_digits=18, decimal_places=2)
     eligible_from: date | None = None

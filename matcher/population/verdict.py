@@ -2,12 +2,12 @@
 
 Three nested queries, each computing what the next reads:
 
-1. per enterprise, each criterion's outcome code (0 failed, 2 undetermined: unknown with a
-   fact missing, 1 otherwise, as ``evaluate_policy`` counts an unknown with no fact missing,
-   a division by zero), the date time alone satisfies each failed waiting-period criterion,
-   and the amount in fen;
+1. per enterprise, each criterion's outcome code (0 failed, 1 passed, 2 unknown — a missing
+   fact, a division by zero or a dated parameter outside its periods alike), the date time
+   alone satisfies each failed waiting-period criterion, and the amount in fen;
 2. the status from the product of the codes (0: a criterion failed; 1: all passed; more:
-   one is undetermined), ``eligible_from`` and the amount in yuan;
+   one is undetermined), encoded as :data:`STATUS_CODES`, ``eligible_from`` and the amount
+   in yuan;
 3. the rows a snapshot keeps (see :mod:`matcher.population.tables`).
 
 A population run has no claims: claim facts are NULL, so the criteria on them are
@@ -29,7 +29,6 @@ from sqlalchemy import (
     SmallInteger,
     case,
     cast,
-    false,
     literal,
     null,
     or_,
@@ -37,15 +36,25 @@ from sqlalchemy import (
 from sqlalchemy import select as sql_select
 
 from matcher.eligibility.results import Status
+from matcher.enterprises.declared_columns import declared_fact_sql
 from matcher.enterprises.tables import enterprises, sql_type
 from matcher.policies.compile import CompiledCriterion, CompiledPolicy
 from matcher.policies.model import Effective
-from matcher.population.tables import STATUS_CODES
-from matcher.population.timing import date_satisfied_sql, greatest_known
+from matcher.profiles.declared import NO_DECLARED_FACTS, DeclaredFacts
 from matcher.rules import Schema
 from matcher.rules.sql import WIDE_INTEGER, SqlFacts, compile_fen, compile_sql
+from matcher.rules.sql_timing import date_satisfied_sql, greatest_known
 
 FAILED, PASSED, UNDETERMINED = 0, 1, 2
+"""A criterion's outcome code; the product over a policy's criteria decides its status."""
+
+STATUS_CODES: dict[Status, int] = {
+    Status.NOT_ELIGIBLE: 0,
+    Status.ELIGIBLE: 1,
+    Status.UNDETERMINED: 2,
+}
+"""How ``entitlement_snapshots.status`` stores each status."""
+STATUSES: dict[int, Status] = {code: status for status, code in STATUS_CODES.items()}
 
 SNAPSHOT_COLUMNS = (
     "run_id",
@@ -57,26 +66,28 @@ SNAPSHOT_COLUMNS = (
 )
 
 
-def sql_facts(schema: Schema, as_of: date) -> dict[str, ColumnElement[Any]]:
-    """Every fact of ``schema`` as SQL over ``enterprises``; claim facts are typed NULLs."""
+def sql_facts(
+    schema: Schema, as_of: date, declared: DeclaredFacts = NO_DECLARED_FACTS
+) -> dict[str, ColumnElement[Any]]:
+    """Every fact of ``schema`` as SQL over ``enterprises``: a column, or for a ``declared``
+    fact its typed extraction from the JSON column; claim facts are typed NULLs."""
     facts: dict[str, ColumnElement[Any]] = {}
     for path, spec in schema.items():
+        name = path.removeprefix("enterprise.")
         if path == "as_of":
             facts[path] = literal(as_of, Date())
+        elif path.startswith("enterprise.") and name in declared:
+            facts[path] = declared_fact_sql(name, declared[name])
         elif path.startswith("enterprise."):
-            facts[path] = enterprises.c[path.removeprefix("enterprise.")]
+            facts[path] = enterprises.c[name]
         else:
             facts[path] = cast(null(), sql_type(spec.type))
     return facts
 
 
 def _outcome(criterion: CompiledCriterion, facts: SqlFacts) -> ColumnElement[Any]:
-    expression = criterion.expression
-    missing = or_(false(), *(facts[path].is_(None) for path in expression.fields))
-    unknown = case((missing, UNDETERMINED), else_=PASSED)
-    return case(
-        {True: PASSED, False: FAILED}, value=compile_sql(expression.node, facts), else_=unknown
-    )
+    value = compile_sql(criterion.expression.node, facts)
+    return case({True: PASSED, False: FAILED}, value=value, else_=UNDETERMINED)
 
 
 def _eligible_from(
@@ -104,7 +115,7 @@ def entitlement_select(
 ) -> Select[Any]:
     """The snapshot rows of ``policy`` (number ``policy_no`` of run ``run_id``) for every
     enterprise, in :data:`SNAPSHOT_COLUMNS` order."""
-    facts = sql_facts(policy.schema, as_of)
+    facts = sql_facts(policy.schema, as_of, policy.declared)
     criteria = {f"c{i}": _outcome(c, facts) for i, c in enumerate(policy.criteria)}
     timed = {
         index: day

@@ -6,7 +6,6 @@ shows the reasoning (``basis``) so a person sees why an enterprise counts as 小
 
 from dataclasses import dataclass
 
-from matcher.logic import any3
 from matcher.profiles import uscc
 from matcher.profiles.model import EnterpriseProfile
 from matcher.rules import FactSpec
@@ -14,6 +13,7 @@ from matcher.rules import types as rt
 from matcher.rules.ast import Value
 from matcher.standards.small_low_profit import SmallLowProfitVerdict, load_small_low_profit_rules
 from matcher.standards.sme_size import SIZE_CLASS_LABELS, SizeVerdict, load_size_standard
+from matcher.three_valued import any3
 
 JIYUAN_REGION_CODE = "419001"
 SECTIONS = tuple("ABCDEFGHIJKLMNOPQRST")
@@ -47,6 +47,17 @@ class Derivation:
     values: dict[str, Value]
 
 
+def suggested_registration_area(profile: EnterpriseProfile) -> str | None:
+    """The area the credit code was issued in: a hint for a missing registration area only.
+
+    The code never changes when a firm moves, and firms registered by the province carry
+    410000, so its digits never decide where an enterprise is registered.
+    """
+    if profile.registration_area is not None or profile.uscc is None:
+        return None
+    return uscc.region_code(profile.uscc)
+
+
 def derive(profile: EnterpriseProfile) -> Derivation:
     """Apply the reference standards to ``profile``."""
     size = load_size_standard().classify(
@@ -55,14 +66,16 @@ def derive(profile: EnterpriseProfile) -> Derivation:
     slp = load_small_low_profit_rules().assess(
         profile.fiscal_year,
         profile.annual_taxable_income,
-        profile.employees,
-        profile.total_assets,
+        profile.average_employees,
+        profile.average_total_assets,
         profile.restricted_industry,
     )
     founders = [f.first_time_founder for f in profile.founders]
     values: dict[str, Value] = {
         "enterprise.registered_in_jiyuan": (
-            None if profile.uscc is None else uscc.region_code(profile.uscc) == JIYUAN_REGION_CODE
+            None
+            if profile.registration_area is None
+            else profile.registration_area == JIYUAN_REGION_CODE
         ),
         "enterprise.industry_section": profile.industry_code[0] if profile.industry_code else None,
         "enterprise.size_category": size.category,
@@ -75,6 +88,7 @@ def derive(profile: EnterpriseProfile) -> Derivation:
 
 
 _UNDERLYING: dict[str, str] = {
+    "enterprise.registered_in_jiyuan": "registration_area",
     "enterprise.industry_section": "industry_code",
     "enterprise.founder_first_time": "founders",
 }
@@ -86,8 +100,6 @@ def underlying_missing(derivation: Derivation, path: str) -> tuple[str, ...]:
         missing = derivation.size.missing
     elif path in ("enterprise.small_low_profit", "enterprise.small_low_profit_saving"):
         missing = derivation.small_low_profit.missing
-    elif path == "enterprise.registered_in_jiyuan":
-        missing = ("uscc",)
     elif path in _UNDERLYING:
         missing = (_UNDERLYING[path],)
     else:

@@ -14,8 +14,10 @@ def _scalar_fields() -> tuple[tuple[str, str], ...]:
 
 
 def enterprise_facts(profile: EnterpriseProfile) -> tuple[dict[str, Value], Derivation]:
-    """Recorded and derived facts of ``profile``, and the derivation behind the latter."""
+    """Recorded (declared ones too) and derived facts of ``profile``, and the derivation behind
+    the latter."""
     facts: dict[str, Value] = {path: getattr(profile, name) for name, path in _scalar_fields()}
+    facts.update({f"enterprise.{name}": value for name, value in profile.facts.items()})
     derivation = derive(profile)
     facts.update(derivation.values)
     return facts, derivation

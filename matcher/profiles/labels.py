@@ -1,5 +1,6 @@
 """Chinese words for fact values, for pages and CLI output meant for people."""
 
+from collections.abc import Mapping
 from datetime import date
 from decimal import Decimal
 
@@ -25,8 +26,9 @@ VALUE_LABELS: dict[str, dict[str, str]] = {
 }
 
 
-def show_value(path: str, value: Value) -> str:
-    """``value`` of fact ``path`` as a person reads it."""
+def show_value(path: str, value: Value, words: Mapping[str, str] | None = None) -> str:
+    """``value`` of fact ``path`` as a person reads it; an enumerated value by its word in
+    ``words`` (a declared fact's) or in :data:`VALUE_LABELS`."""
     if value is None:
         return "未知"
     if isinstance(value, bool):
@@ -36,9 +38,18 @@ def show_value(path: str, value: Value) -> str:
     if isinstance(value, date):
         return value.isoformat()
     if isinstance(value, str):
-        return VALUE_LABELS.get(path, {}).get(value, value)
+        return (words or VALUE_LABELS.get(path, {})).get(value, value)
     return str(value)
 
 
 def show_money(amount: Decimal | None) -> str:
     return "—" if amount is None else f"{amount:,.2f} 元"
+
+
+def show_parameter(value: Decimal, unit: str) -> str:
+    """A dated parameter's value: a ratio as a percentage, money in yuan, else with its unit."""
+    if unit == "比例":
+        return f"{(value * 100).normalize():f}%"
+    if unit == "元":
+        return show_money(value)
+    return f"{value.normalize():f}{unit}"

@@ -4,9 +4,12 @@ Nodes are immutable. The parser builds them untyped; the type checker returns a 
 which every node carries its :class:`~matcher.rules.types.Type`.
 """
 
+import operator
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
+from typing import Any
 
 from matcher.rules.errors import Position
 from matcher.rules.types import Type
@@ -62,6 +65,18 @@ class Compare(Node):
     op: str
     left: Node
     right: Node
+
+
+COMPARISONS: dict[str, Callable[[Any, Any], Any]] = {
+    "==": operator.eq,
+    "!=": operator.ne,
+    "<": operator.lt,
+    "<=": operator.le,
+    ">": operator.gt,
+    ">=": operator.ge,
+}
+"""What each :class:`Compare` operator does, for both back ends: the evaluator applies it to
+values, the SQL compiler to SQLAlchemy expressions, whose operators build the SQL comparison."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -9,22 +9,12 @@ decides (``false and unknown`` is false, ``true or unknown`` is true).
 import operator
 from collections.abc import Callable, Mapping
 from decimal import Decimal
-from typing import Any
 
 from matcher.rules import ast
 from matcher.rules.functions import FUNCTIONS
 
 Facts = Mapping[str, ast.Value]
 Evaluator = Callable[[Facts], ast.Value]
-
-_COMPARISONS: dict[str, Callable[[Any, Any], Any]] = {
-    "==": operator.eq,
-    "!=": operator.ne,
-    "<": operator.lt,
-    "<=": operator.le,
-    ">": operator.gt,
-    ">=": operator.ge,
-}
 
 
 def _divide(left: int | Decimal, right: int | Decimal) -> Decimal | None:
@@ -167,7 +157,7 @@ def compile_node(node: ast.Node) -> Evaluator:
         case ast.Logical():
             return _logical(node)
         case ast.Compare():
-            return _binary(node, _COMPARISONS)
+            return _binary(node, ast.COMPARISONS)
         case ast.Arith():
             return _binary(node, _ARITHMETIC)
         case ast.InList():

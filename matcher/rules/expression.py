@@ -1,5 +1,6 @@
 """The public face of the rule language: text in, a typed and compiled expression out."""
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 from matcher.rules import ast
@@ -7,6 +8,7 @@ from matcher.rules.errors import Position, RuleTypeError
 from matcher.rules.evaluator import Evaluator, compile_node
 from matcher.rules.parser import parse
 from matcher.rules.schema import Schema
+from matcher.rules.substitute import substitute
 from matcher.rules.typecheck import typecheck
 from matcher.rules.types import Kind, Type
 
@@ -37,13 +39,20 @@ def _accepts(expected: Type, actual: Type) -> bool:
     return expected.kind is actual.kind
 
 
-def compile_expression(text: str, schema: Schema, expected: Type | None = None) -> Expression:
+def compile_expression(
+    text: str,
+    schema: Schema,
+    expected: Type | None = None,
+    definitions: Mapping[str, ast.Node] | None = None,
+) -> Expression:
     """Parse ``text``, type-check it against ``schema`` and compile it.
 
     ``expected`` is the type the context needs (a criterion needs a boolean, an amount a
-    number). Raises :class:`~matcher.rules.errors.RuleError` and nothing else.
+    number). ``definitions`` maps fact paths to the expressions they stand for (see
+    :mod:`matcher.rules.substitute`). Raises :class:`~matcher.rules.errors.RuleError` and
+    nothing else.
     """
-    node = typecheck(parse(text), schema)
+    node = typecheck(substitute(parse(text), definitions or {}), schema)
     assert node.type is not None
     if expected is not None and not _accepts(expected, node.type):
         raise RuleTypeError(

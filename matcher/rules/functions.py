@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
 
-from matcher.rules.types import DECIMAL, INT, Kind, Type
+from matcher.rules.types import BOOL, DECIMAL, INT, Kind, Type
 
 
 class SignatureError(Exception):
@@ -40,6 +40,16 @@ def days_between(start: date, end: date) -> int:
     return (end - start).days
 
 
+def year(day: date) -> int:
+    """The calendar year of ``day`` (a tax year, say)."""
+    return day.year
+
+
+def starts_with(text: str, prefix: str) -> bool:
+    """Whether ``text`` begins with ``prefix``, character for character (case counts)."""
+    return text.startswith(prefix)
+
+
 def add_years(start: date, years: int) -> date:
     """The day ``years`` anniversaries after ``start``; 29 February falls on 1 March."""
     try:
@@ -64,6 +74,18 @@ def _two_dates(args: Sequence[Type]) -> Type:
     return INT
 
 
+def _one_date(args: Sequence[Type]) -> Type:
+    if len(args) != 1 or args[0].kind is not Kind.DATE:
+        raise SignatureError("需要一个日期参数")
+    return INT
+
+
+def _two_texts(args: Sequence[Type]) -> Type:
+    if len(args) != 2 or any(a.kind is not Kind.TEXT for a in args):
+        raise SignatureError("需要两个文本参数")
+    return BOOL
+
+
 def _numbers(args: Sequence[Type]) -> Type:
     if len(args) < 2 or not all(a.is_numeric for a in args):
         raise SignatureError("需要至少两个数值参数")
@@ -76,6 +98,8 @@ FUNCTIONS: dict[str, Function] = {
         Function("years_between", "两个日期之间的整年数", _two_dates, years_between),
         Function("months_between", "两个日期之间的整月数", _two_dates, months_between),
         Function("days_between", "两个日期之间的天数", _two_dates, days_between),
+        Function("year", "日期所在的公历年份", _one_date, year),
+        Function("starts_with", "文本是否以给定前缀开头", _two_texts, starts_with),
         Function("min", "最小值", _numbers, min),
         Function("max", "最大值", _numbers, max),
     )

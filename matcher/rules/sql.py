@@ -25,6 +25,8 @@ evaluator's semantics, on SQLite and on PostgreSQL alike:
   each date (``w`` = 10000 for years, 1200 for months): the floor of the difference divided
   by 10000 (or 100) is the number of anniversaries, exactly as in
   :mod:`matcher.rules.functions`.
+- ``starts_with`` compares the text's first characters with the prefix (``substr``), not
+  LIKE, which would read ``%`` and ``_`` in the prefix and ignores case on SQLite.
 
 Facts are given as a mapping from path to a typed SQL expression; an unknown fact is a
 typed NULL (``cast(null(), Integer)``), never a bare ``null()``, which SQLAlchemy would turn
@@ -74,15 +76,6 @@ _SQL_TYPES: dict[Kind, TypeEngine[Any]] = {
     Kind.BOOL: Boolean(),
     Kind.TEXT: String(),
     Kind.DATE: Date(),
-}
-
-_COMPARISONS: dict[str, Callable[[Any, Any], ColumnElement[bool]]] = {
-    "==": operator.eq,
-    "!=": operator.ne,
-    "<": operator.lt,
-    "<=": operator.le,
-    ">": operator.gt,
-    ">=": operator.ge,
 }
 
 # A bound above any difference of the date numbers above (years 1 to 9999).
@@ -296,8 +289,13 @@ def _floor_div(dividend: ColumnElement[Any], divisor: int) -> ColumnElement[Any]
     return _IntDiv(dividend + divisor * offset, divisor) - offset
 
 
+def _date_part(day: ColumnElement[Any], field: str) -> ColumnElement[Any]:
+    """The year, month or day of a date, as an exact integer."""
+    return cast(extract(field, day), WIDE_INTEGER)
+
+
 def _date_number(day: ColumnElement[Any], year_weight: int) -> ColumnElement[Any]:
-    year, month, dom = (cast(extract(f, day), WIDE_INTEGER) for f in ("year", "month", "day"))
+    year, month, dom = (_date_part(day, f) for f in ("year", "month", "day"))
     return year * year_weight + month * 100 + dom
 
 
@@ -318,7 +316,12 @@ def _extreme(values: Sequence[ColumnElement[Any]], wins: Callable[..., Any]) -> 
     )
 
 
-class _Compiler:
+def _starts_with(text: ColumnElement[Any], prefix: ColumnElement[Any]) -> ColumnElement[Any]:
+    """Whether the first characters of ``text`` are ``prefix`` (no LIKE: see above)."""
+    return func.substr(text, 1, func.length(prefix)) == prefix
+
+
+class _SqlCompiler:
     def __init__(self, facts: SqlFacts) -> None:
         self.facts = facts
 
@@ -337,6 +340,8 @@ class _Compiler:
                 return self.fact(path)
             case ast.Not(operand=operand):
                 return not_(self.value(operand))
+            case ast.Call(name="starts_with", args=(text, prefix)):
+                return _starts_with(self.value(text), self.value(prefix))
             case ast.Logical(op=op, left=left, right=right):
                 combine = and_ if op == "and" else or_
                 return combine(self.value(left), self.value(right))
@@ -355,6 +360,8 @@ class _Compiler:
             case ast.Literal(value=int() | Decimal() as value):
                 units, scale = _decimal_units(value)
                 return _Fixed(_Constant(units), scale)
+            case ast.Literal(value=None):
+                return _Fixed(cast(literal(None), WIDE_INTEGER), 0)
             case ast.Field(path=path):
                 return self.number_fact(path, _kind(node))
             case ast.Negate(operand=operand):
@@ -366,9 +373,14 @@ class _Compiler:
                 values, scale = _aligned([self.number(a) for a in args])
                 wins = operator.le if name == "min" else operator.ge
                 return _Fixed(_extreme(values, wins), scale)
-            case ast.Call(name=name, args=(start, end)):
+            case ast.Call(
+                name="years_between" | "months_between" | "days_between" as name,
+                args=(start, end),
+            ):
                 periods = _whole_periods(self.value(start), self.value(end), name)
                 return _Fixed(cast(periods, WIDE_INTEGER), 0)
+            case ast.Call(name="year", args=(day,)):
+                return _Fixed(_date_part(self.value(day), "year"), 0)
             case ast.If(condition=condition, then=then, otherwise=otherwise):
                 (yes, no), scale = _aligned([self.number(then), self.number(otherwise)])
                 return _Fixed(case({True: yes, False: no}, value=self.value(condition)), scale)
@@ -395,11 +407,12 @@ class _Compiler:
         return _Fixed(a + b if node.op == "+" else a - b, scale)
 
     def compare(self, node: ast.Compare) -> ColumnElement[Any]:
-        apply = _COMPARISONS[node.op]
         if _is_numeric(node.left):
             (a, b), _ = _aligned([self.number(node.left), self.number(node.right)])
-            return apply(a, b)
-        return apply(self.value(node.left), self.value(node.right))
+        else:
+            a, b = self.value(node.left), self.value(node.right)
+        compared: ColumnElement[Any] = ast.COMPARISONS[node.op](a, b)
+        return compared
 
     def membership(self, node: ast.InList) -> ColumnElement[Any]:
         items = [item.value for item in node.items if isinstance(item, ast.Literal)]
@@ -432,7 +445,7 @@ def compile_sql(node: ast.Node, facts: SqlFacts) -> ColumnElement[Any]:
     """
     if _kind(node) is Kind.DECIMAL:
         raise TypeError("a decimal expression compiles with compile_fen")
-    compiler = _Compiler(facts)
+    compiler = _SqlCompiler(facts)
     if _kind(node) is Kind.INT:
         return compiler.number(node).units
     return compiler.value(node)
@@ -444,7 +457,7 @@ def compile_fen(node: ast.Node, facts: SqlFacts) -> ColumnElement[Any]:
     ``Decimal(value).quantize(Decimal("0.01"), ROUND_HALF_UP) * 100`` of the evaluator, as an
     exact integer.
     """
-    number = _Compiler(facts).number(node)
+    number = _SqlCompiler(facts).number(node)
     if number.scale <= FEN_SCALE:
         return _Exact(number.at(FEN_SCALE))
     divisor = 10 ** (number.scale - FEN_SCALE)

@@ -3,7 +3,7 @@
 Recognises the shapes a policy uses for waiting periods and solves them for ``as_of``:
 ``years_between(X, as_of) >= n`` (also months and days, and ``>``), ``as_of >= date``
 (also ``>``), and ``and`` / ``or`` of such shapes with conditions that already hold.
-Anything else has no such date.
+Anything else has no such date. The SQL twin is :mod:`matcher.rules.sql_timing`.
 """
 
 from datetime import date, timedelta

@@ -49,6 +49,8 @@ class _Checker:
         return typed
 
     def _literal(self, node: ast.Literal) -> ast.Node:
+        if node.value is None and node.type is not None:
+            return node  # a typed unknown, built by a catalog definition, never parsed
         return replace(node, type=_literal_type(node.value))
 
     def _field(self, node: ast.Field) -> ast.Node:

@@ -19,7 +19,7 @@ from typing import Self
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
-from matcher.logic import Truth, all3, not3
+from matcher.three_valued import Truth, all3, not3
 
 DEFAULT_PATH = (
     Path(__file__).resolve().parents[2] / "policies" / "standards" / "small_low_profit.yaml"
@@ -138,18 +138,22 @@ class SmallLowProfitRules(_Model):
         self,
         tax_year: int | None,
         annual_taxable_income: Decimal | None,
-        employees: int | None,
+        employees: Decimal | None,
         total_assets: Decimal | None,
         restricted_industry: bool | None,
     ) -> SmallLowProfitVerdict:
-        """Whether the enterprise qualifies in ``tax_year`` and its tax; money in yuan."""
+        """Whether the enterprise qualifies in ``tax_year`` and its tax; money in yuan.
+
+        ``employees`` and ``total_assets`` are the year's averages of quarterly averages, as
+        the documents define them, not period-end figures: 300.25 persons is over 300.
+        """
         income = annual_taxable_income
         standard = None if income is None else _cents(max(income, Decimal(0)) * self.standard_rate)
         if tax_year is None:
             facts = {
                 "annual_taxable_income": income,
-                "employees": employees,
-                "total_assets": total_assets,
+                "average_employees": employees,
+                "average_total_assets": total_assets,
                 "restricted_industry": restricted_industry,
             }
             missing = ("fiscal_year", *(name for name, value in facts.items() if value is None))
@@ -186,13 +190,13 @@ class SmallLowProfitRules(_Model):
 def _checks(
     limits: Limits,
     income: Decimal | None,
-    employees: int | None,
+    employees: Decimal | None,
     total_assets: Decimal | None,
     restricted_industry: bool | None,
 ) -> list[tuple[str, Truth, str]]:
     """(profile field, condition holds, Chinese description) for each condition."""
     income_ok = _within(income, limits.annual_taxable_income.scaleb(4))
-    employees_ok = _within(None if employees is None else Decimal(employees), limits.employees)
+    employees_ok = _within(employees, limits.employees)
     assets_ok = _within(total_assets, limits.total_assets.scaleb(4))
     return [
         (
@@ -206,20 +210,20 @@ def _checks(
             ),
         ),
         (
-            "employees",
+            "average_employees",
             employees_ok,
             _describe(
-                "从业人数",
-                None if employees is None else f"{employees} 人",
+                "从业人数（全年季度平均值）",
+                None if employees is None else f"{_fmt(employees)} 人",
                 employees_ok,
                 f"{limits.employees} 人",
             ),
         ),
         (
-            "total_assets",
+            "average_total_assets",
             assets_ok,
             _describe(
-                "资产总额",
+                "资产总额（全年季度平均值）",
                 None if total_assets is None else f"{_fmt(total_assets.scaleb(-4))} 万元",
                 assets_ok,
                 f"{_fmt(limits.total_assets)} 万元",

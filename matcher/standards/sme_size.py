@@ -21,7 +21,7 @@ from typing import Annotated, Literal, Self
 import yaml
 from pydantic import BaseModel, ConfigDict, StringConstraints, model_validator
 
-from matcher.logic import Truth, all3
+from matcher.three_valued import Truth, all3
 
 SizeClass = Literal["large", "medium", "small", "micro"]
 Tier = Literal["large", "medium", "small"]

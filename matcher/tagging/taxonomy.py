@@ -2,19 +2,18 @@
 
 Three targets are predicted: the GB/T 4754-2017 section (门类 A–T), the industry
 category of the SME size standard (工信部联企业〔2011〕300号), and the 济源
-industry cluster. The size category is derived from the code, following the
-industry list of 300号 as mapped onto GB/T 4754-2017 divisions by the 国家统计局
-《统计上大中小微型企业划分办法（2017）》:
-
-* 交通运输业 excludes railway transport (division 53, listed by 300号 as
-  "不含铁路运输业"); railway therefore falls into ``other``.
-* 装卸搬运 (class 5910) is counted with 交通运输业, not 仓储业: in GB/T 4754-2011 it
-  sat with transport agencies, and the 2017 statistical method keeps it there.
-* 房地产业 is split: 7010 房地产开发经营 and 7020 物业管理 have their own thresholds,
-  the rest of division 70 is ``other``.
+industry cluster. The size category is read off the size standard itself
+(``policies/standards/sme_size_standard.yaml``, the industry list of 300号 mapped onto
+GB/T 4754-2017 by the 国家统计局《统计上大中小微型企业划分办法（2017）》), so what the model
+suggests and what the classifier decides are one mapping. Industries the standard leaves
+out — railway transport (53), finance (J), education (P), health (84), public
+administration (S), international organisations (T), real-estate leasing (704) — are
+``not_covered``, never 其他未列明行业: a careful officer does not size them by that row.
 """
 
 from typing import Final, Literal
+
+from matcher.standards.sme_size import load_size_standard
 
 Target = Literal["section", "size_category", "cluster"]
 TARGETS: Final[tuple[Target, ...]] = ("section", "size_category", "cluster")
@@ -66,24 +65,14 @@ _SECTION_LAST_DIVISION: Final[tuple[tuple[str, int], ...]] = (
     ("T", 97),
 )
 
+NOT_COVERED: Final = "not_covered"
+"""Industries the size standard leaves out (finance, education, health, railways, …)."""
+
 SIZE_CATEGORIES: Final[dict[str, str]] = {
-    "agriculture": "农、林、牧、渔业",
-    "industry": "工业",
-    "construction": "建筑业",
-    "wholesale": "批发业",
-    "retail": "零售业",
-    "transport": "交通运输业",
-    "warehousing": "仓储业",
-    "postal": "邮政业",
-    "accommodation": "住宿业",
-    "catering": "餐饮业",
-    "information_transmission": "信息传输业",
-    "software_it": "软件和信息技术服务业",
-    "real_estate_development": "房地产开发经营",
-    "property_management": "物业管理",
-    "leasing_business_services": "租赁和商务服务业",
-    "other": "其他未列明行业",
+    **{category.key: category.name for category in load_size_standard().categories},
+    NOT_COVERED: "标准未覆盖的行业（不予划型）",
 }
+"""The size standard's own categories, so a suggestion and the classifier never disagree."""
 
 CLUSTERS: Final[dict[str, str]] = {
     "silver": "白银深加工",
@@ -116,35 +105,12 @@ def section_of(code: str) -> str:
 
 
 def size_category_of(code: str) -> str:
-    """SME size-standard category key of a GB/T 4754-2017 code (see module docstring)."""
+    """SME size-standard category key of a GB/T 4754-2017 code, read off the standard itself
+    (``policies/standards/sme_size_standard.yaml``); ``not_covered`` outside it."""
     division = _division(code)
     if division in (59, 70) and len(code) < 4:
         raise ValueError(
             f"division {division} is split by class, a 4-digit code is needed: {code!r}"
         )
-    by_division = {51: "wholesale", 52: "retail", 60: "postal", 61: "accommodation"}
-    if division in by_division:
-        return by_division[division]
-    if division <= 5:
-        return "agriculture"
-    if division <= 46:
-        return "industry"
-    if division <= 50:
-        return "construction"
-    if 54 <= division <= 58 or code == "5910":
-        return "transport"
-    if division == 59:
-        return "warehousing"
-    if division == 62:
-        return "catering"
-    if division in (63, 64):
-        return "information_transmission"
-    if division == 65:
-        return "software_it"
-    if code == "7010":
-        return "real_estate_development"
-    if code == "7020":
-        return "property_management"
-    if division in (71, 72):
-        return "leasing_business_services"
-    return "other"
+    category = load_size_standard().category_for(code)
+    return NOT_COVERED if category is None else category.key

@@ -2,7 +2,8 @@
 
 Each field's label and kind come from :class:`EnterpriseProfile` (its title and type), so the
 form follows the profile model; only the grouping, the hints and the one question standing for
-the founders (首次创业) are written here.
+the founders (首次创业) are written here. The facts the catalog declares follow in a group of
+their own, read off their declarations (:mod:`matcher.web.declared_fields`).
 """
 
 from collections import defaultdict
@@ -11,13 +12,15 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any, ClassVar, Literal, get_args, get_origin
 
-from matcher.profiles.errors import ProfileError
+from matcher.profiles.declared import NO_DECLARED_FACTS, DeclaredFacts
+from matcher.profiles.errors import FieldError, ProfileError
 from matcher.profiles.labels import VALUE_LABELS
 from matcher.profiles.model import EnterpriseProfile
 from matcher.profiles.parse import parse_profile
 from matcher.profiles.schema import rule_type
 from matcher.rules import types as rt
-from matcher.web.fields import NO, YES, FieldInvalid, FieldSpec, Kind, parse_date, parse_field
+from matcher.web.declared_fields import declared_fields, form_field_of, read_fields
+from matcher.web.fields import YES_NO_CHOICES, FieldInvalid, FieldKind, FieldSpec, parse_date
 
 FOUNDER_FIRST_TIME = "founder_first_time"
 
@@ -30,6 +33,7 @@ _LAYOUT: tuple[tuple[str, tuple[str, ...]], ...] = (
             "entity_type",
             "registered_on",
             "district",
+            "registration_area",
             "operating_status",
             "has_operated",
             "debts_settled",
@@ -53,6 +57,8 @@ _LAYOUT: tuple[tuple[str, tuple[str, ...]], ...] = (
         (
             "fiscal_year",
             "annual_taxable_income",
+            "average_employees",
+            "average_total_assets",
             "restricted_industry",
             "tax_credit_rating",
             "rnd_expenses",
@@ -75,10 +81,13 @@ _LAYOUT: tuple[tuple[str, tuple[str, ...]], ...] = (
 )
 
 _HINTS = {
-    "uscc": "18 位；用于判断是否在济源登记，不填则相关条件待确认",
+    "uscc": "18 位统一社会信用代码",
+    "registration_area": "登记机关所在地的 6 位行政区划代码，济源为 419001；不填则相关条件待确认",
     "registered_on": "营业执照上的成立日期",
     "industry_code": "GB/T 4754-2017 行业代码，如 C3252",
-    "employees": "期末从业人员数",
+    "employees": "期末从业人员数（中小企业划型口径）",
+    "average_employees": "小型微利企业口径：全年各季度平均值之和÷4，可为小数",
+    "average_total_assets": "单位：元；小型微利企业口径：全年各季度平均值之和÷4",
     "operating_revenue": "单位：元",
     "total_assets": "单位：元",
     "fiscal_year": "营业收入、应纳税所得额等财务数据所属年度，如 2020",
@@ -89,21 +98,20 @@ _HINTS = {
 }
 _LONG_TEXT = frozenset({"business_scope"})
 _KINDS = {
-    rt.Kind.BOOL: Kind.YES_NO,
-    rt.Kind.INT: Kind.INTEGER,
-    rt.Kind.DECIMAL: Kind.MONEY,
-    rt.Kind.DATE: Kind.DATE,
+    rt.Kind.BOOL: FieldKind.YES_NO,
+    rt.Kind.INT: FieldKind.INTEGER,
+    rt.Kind.DECIMAL: FieldKind.MONEY,
+    rt.Kind.DATE: FieldKind.DATE,
 }
-_YES_NO_CHOICES = ((YES, "是"), (NO, "否"))
 
 AS_OF_FIELD = FieldSpec(
-    "as_of", "评估日期", Kind.DATE, hint="按这一天有效的政策和条件判断；不填为今天"
+    "as_of", "评估日期", FieldKind.DATE, hint="按这一天有效的政策和条件判断；不填为今天"
 )
 _FOUNDER_FIELD = FieldSpec(
     FOUNDER_FIRST_TIME,
     "创业者为首次创业",
-    Kind.YES_NO,
-    _YES_NO_CHOICES,
+    FieldKind.YES_NO,
+    YES_NO_CHOICES,
     "创业者首次创办企业或从事个体经营",
 )
 
@@ -125,12 +133,12 @@ def _profile_field(name: str) -> FieldSpec:
     if fact_type.kind is rt.Kind.TEXT and fact_type.values:
         words = VALUE_LABELS.get(f"enterprise.{name}", {})
         choices = tuple((v, words.get(v, v)) for v in _literal_values(info.annotation))
-        return FieldSpec(name, label, Kind.CHOICE, choices, hint)
+        return FieldSpec(name, label, FieldKind.CHOICE, choices, hint)
     if fact_type.kind is rt.Kind.TEXT:
-        kind = Kind.LONG_TEXT if name in _LONG_TEXT else Kind.TEXT
+        kind = FieldKind.LONG_TEXT if name in _LONG_TEXT else FieldKind.TEXT
         return FieldSpec(name, label, kind, hint=hint)
     kind = _KINDS[fact_type.kind]
-    return FieldSpec(name, label, kind, _YES_NO_CHOICES if kind is Kind.YES_NO else (), hint)
+    return FieldSpec(name, label, kind, YES_NO_CHOICES if kind is FieldKind.YES_NO else (), hint)
 
 
 @dataclass(frozen=True, slots=True)
@@ -148,6 +156,14 @@ GROUPS = tuple(
 )
 PROFILE_FIELDS = tuple(spec for group in GROUPS for spec in group.fields)
 FIELDS = {spec.name: spec for spec in (*PROFILE_FIELDS, AS_OF_FIELD)}
+DECLARED_LEGEND = "其他信息"
+
+
+def calculator_groups(declared: DeclaredFacts) -> tuple[FieldGroup, ...]:
+    """The profile's groups, then the catalog's declared facts, if it declares any."""
+    if not declared:
+        return GROUPS
+    return (*GROUPS, FieldGroup(DECLARED_LEGEND, declared_fields(declared)))
 
 
 @dataclass(frozen=True, slots=True)
@@ -163,41 +179,44 @@ class CalculatorForm:
     values: Mapping[str, str] = field(default_factory=dict)
     errors: Mapping[str, list[str]] = field(default_factory=dict)
     parsed: CalculatorInput | None = None
+    groups: tuple[FieldGroup, ...] = GROUPS
+    """The layout, for the template: :func:`calculator_groups` of the catalog."""
 
-    # The layout, for the template.
-    groups: ClassVar[tuple[FieldGroup, ...]] = GROUPS
     as_of_field: ClassVar[FieldSpec] = AS_OF_FIELD
-    fields: ClassVar[Mapping[str, FieldSpec]] = FIELDS
+
+    @property
+    def fields(self) -> Mapping[str, FieldSpec]:
+        """Every field by name, for the summary of errors."""
+        specs = (spec for group in self.groups for spec in group.fields)
+        return {spec.name: spec for spec in (*specs, AS_OF_FIELD)}
 
 
-def _profile_data(values: Mapping[str, str], errors: dict[str, list[str]]) -> dict[str, Any]:
-    data: dict[str, Any] = {}
-    for spec in PROFILE_FIELDS:
-        try:
-            value = parse_field(spec, values[spec.name])
-        except FieldInvalid as error:
-            errors[spec.name].append(str(error))
-            continue
-        if value is None:
-            continue
-        if spec.name == FOUNDER_FIRST_TIME:
-            data["founders"] = [{"first_time_founder": value}]
-        else:
-            data[spec.name] = value
+def _profile_data(
+    values: Mapping[str, str], errors: dict[str, list[str]], declared: DeclaredFacts
+) -> dict[str, Any]:
+    data: dict[str, Any] = dict(read_fields(PROFILE_FIELDS, values, errors))
+    if FOUNDER_FIRST_TIME in data:
+        data["founders"] = [{"first_time_founder": data.pop(FOUNDER_FIRST_TIME)}]
+    data["facts"] = read_fields(declared_fields(declared), values, errors)
     return data
 
 
-def _form_field(profile_path: str) -> str:
-    """The form field behind an error on profile field ``profile_path`` (``founders.0.…``)."""
-    name = profile_path.split(".")[0]
+def _form_field(error: FieldError) -> str:
+    """The form field behind a profile error (``founders.0.…``, ``facts.<name>``)."""
+    name = form_field_of(error)
     return FOUNDER_FIRST_TIME if name == "founders" else name
 
 
-def read_calculator(form: Mapping[str, str], today: date) -> CalculatorForm:
-    """Parse every field, then the profile as a whole; report every problem at once."""
-    values = {name: form.get(name, "") for name in FIELDS}
+def read_calculator(
+    form: Mapping[str, str], today: date, declared: DeclaredFacts = NO_DECLARED_FACTS
+) -> CalculatorForm:
+    """Parse every field, then the profile as a whole with the catalog's ``declared`` facts;
+    report every problem at once."""
+    groups = calculator_groups(declared)
+    names = [spec.name for group in groups for spec in group.fields] + [AS_OF_FIELD.name]
+    values = {name: form.get(name, "") for name in names}
     errors: dict[str, list[str]] = defaultdict(list)
-    data = _profile_data(values, errors)
+    data = _profile_data(values, errors, declared)
     as_of: date | None = None
     try:
         as_of = parse_date(values[AS_OF_FIELD.name]) or today
@@ -205,10 +224,10 @@ def read_calculator(form: Mapping[str, str], today: date) -> CalculatorForm:
         errors[AS_OF_FIELD.name].append(str(error))
     profile: EnterpriseProfile | None = None
     try:
-        profile = parse_profile(data)
+        profile = parse_profile(data, declared)
     except ProfileError as error:
         for problem in error.errors:
-            errors[_form_field(problem.field)].append(problem.message)
+            errors[_form_field(problem)].append(problem.message)
     if errors or profile is None or as_of is None:
-        return CalculatorForm(values, dict(errors))
-    return CalculatorForm(values, {}, CalculatorInput(profile, as_of))
+        return CalculatorForm(values, dict(errors), groups=groups)
+    return CalculatorForm(values, {}, CalculatorInput(profile, as_of), groups)

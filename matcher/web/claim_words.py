@@ -8,7 +8,7 @@ one for one, the value itself is shown.
 
 import re
 
-from matcher.payouts.service import ID_HASH_SUFFIX
+from matcher.payouts.founder_keys import ID_HASH_SUFFIX
 from matcher.policies.compile import CompiledPolicy
 from matcher.policies.model import ClaimFact
 from matcher.profiles.labels import show_value

@@ -11,14 +11,14 @@ from decimal import Decimal
 
 from matcher.payouts.tables import DecisionKind
 from matcher.web.attempt import Refusal
-from matcher.web.fields import FieldInvalid, FieldSpec, Kind, parse_field
+from matcher.web.fields import FieldInvalid, FieldKind, FieldSpec, parse_field
 
-AMOUNT = FieldSpec("amount", "批准金额（元）", Kind.MONEY)
+AMOUNT = FieldSpec("amount", "批准金额（元）", FieldKind.MONEY)
 REASON = FieldSpec(
-    "reason", "理由", Kind.LONG_TEXT, hint="驳回或要求补充材料时必填，将告知企业；最多 1000 字"
+    "reason", "理由", FieldKind.LONG_TEXT, hint="驳回或要求补充材料时必填，将告知企业；最多 1000 字"
 )
 REVERSAL_REASON = FieldSpec(
-    "reversal_reason", "冲正理由", Kind.LONG_TEXT, hint="必填；最多 1000 字"
+    "reversal_reason", "冲正理由", FieldKind.LONG_TEXT, hint="必填；最多 1000 字"
 )
 REVERSED_DECISION = "decision_id"
 _REASON_LENGTH = 1000

@@ -1,5 +1,5 @@
-"""Page dependencies: the signed-in principal by role, the posted form, the CSRF check,
-the evaluation date."""
+"""Page dependencies: the signed-in principal by role, the posted form, the CSRF check, the
+check of the address, the evaluation date."""
 
 from collections.abc import Callable
 from datetime import date
@@ -8,8 +8,10 @@ from typing import Annotated
 from fastapi import Depends, Request
 
 from matcher import clock
-from matcher.auth.service import Principal
+from matcher.api.deps import SessionDep
+from matcher.auth.service import Principal, account_principal
 from matcher.auth.tables import Role
+from matcher.text import has_control_characters
 from matcher.web import session
 from matcher.web.errors import LoginRequired, PageError
 from matcher.web.fields import FieldInvalid, parse_date
@@ -18,9 +20,19 @@ _SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 
 
 async def posted_form(request: Request) -> dict[str, str]:
-    """The text fields of a posted form (Starlette parses the body once and caches it)."""
+    """The text fields of a posted form (Starlette parses the body once and caches it).
+
+    A form holding control characters (other than the line breaks of a text area) is refused
+    whole: no field of any form may store them.
+    """
     form = await request.form()
-    return {name: value for name, value in form.items() if isinstance(value, str)}
+    fields = {name: value for name, value in form.items() if isinstance(value, str)}
+    texts = (text for item in fields.items() for text in item)
+    if any(has_control_characters(text, multiline=True) for text in texts):
+        raise PageError(
+            422, "提交的内容有误", "填写的内容中含有无法保存的控制字符，请删除后重新提交。"
+        )
+    return fields
 
 
 FormDep = Annotated[dict[str, str], Depends(posted_form)]
@@ -39,8 +51,24 @@ async def check_csrf(request: Request) -> None:
         )
 
 
-def current_principal(request: Request) -> Principal | None:
-    return session.principal(request)
+def check_address(request: Request) -> None:
+    """Refuse a page address whose path or query holds control characters (``%00`` and kin)."""
+    query = [text for item in request.query_params.multi_items() for text in item]
+    if any(has_control_characters(str(text)) for text in [*request.path_params.values(), *query]):
+        raise PageError(422, "网址有误", "网址中含有无法识别的控制字符，请检查后重新打开。")
+
+
+def current_principal(request: Request, db: SessionDep) -> Principal | None:
+    """The signed-in principal as its account stands now; a session whose account was
+    disabled or removed (or that predates the username in the cookie) ends here."""
+    account = session.username(request)
+    who = account_principal(db, account) if account is not None else None
+    if who is None:
+        if session.principal(request) is not None:
+            session.sign_out(request)
+        return None
+    session.show(request, who)
+    return who
 
 
 CurrentPrincipal = Annotated[Principal | None, Depends(current_principal)]

@@ -3,7 +3,8 @@
 An empty field means "unknown" (``None``). In numbers and dates, full-width digits and
 punctuation, which Chinese input methods produce, are folded to ASCII first (NFKC); after
 that a value either has the exact shape of its kind or is refused with a Chinese message.
-Free text is kept as typed.
+Free text is kept as typed, except control characters (:mod:`matcher.text`); a date lies in
+the range of :mod:`matcher.bounds`.
 """
 
 import re
@@ -14,21 +15,24 @@ from datetime import date
 from decimal import Decimal
 from enum import StrEnum
 
+from matcher.bounds import DayInvalid, parse_day
 from matcher.rules.ast import Value
+from matcher.text import LINE_MESSAGE, has_control_characters
 
 _INTEGER = re.compile(r"[+-]?[0-9]+")
 _INTEGER_DIGITS = 18  # beyond any count a profile holds, and far below int()'s own limit
 # Plain digits, or digits grouped by thousands with commas; an optional sign and fraction.
 _DECIMAL = re.compile(r"[+-]?(?:[0-9]+|[0-9]{1,3}(?:,[0-9]{3})+)(?:\.[0-9]+)?")
-_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 YES, NO = "true", "false"
+YES_NO_CHOICES = ((YES, "是"), (NO, "否"))
 
 
-class Kind(StrEnum):
+class FieldKind(StrEnum):
     TEXT = "text"
     LONG_TEXT = "long_text"
     INTEGER = "integer"
     MONEY = "money"
+    DECIMAL = "decimal"
     DATE = "date"
     YES_NO = "yes_no"
     CHOICE = "choice"
@@ -40,7 +44,7 @@ class FieldSpec:
 
     name: str
     label: str
-    kind: Kind
+    kind: FieldKind
     choices: tuple[tuple[str, str], ...] = ()
     """``(value, label)`` pairs for a choice."""
     hint: str = ""
@@ -64,13 +68,18 @@ def _money(text: str, _spec: FieldSpec) -> Decimal:
     return Decimal(text.replace(",", ""))
 
 
+def _decimal(text: str, _spec: FieldSpec) -> Decimal:
+    if not _DECIMAL.fullmatch(text):
+        raise FieldInvalid("应为数值，如 3.5")
+    return Decimal(text.replace(",", ""))
+
+
 def _date(text: str, _spec: FieldSpec | None = None) -> date:
-    if not _DATE.fullmatch(text):
-        raise FieldInvalid("应为日期（YYYY-MM-DD），如 2020-08-01")
     try:
-        return date.fromisoformat(text)
-    except ValueError:
-        raise FieldInvalid("日期不存在，请检查年、月、日") from None
+        return parse_day(text)
+    except DayInvalid as error:
+        example = "，如 2020-08-01" if error.code == "date_format" else ""
+        raise FieldInvalid(f"{error}{example}") from None
 
 
 def _yes_no(text: str, _spec: FieldSpec) -> bool:
@@ -85,24 +94,36 @@ def _choice(text: str, spec: FieldSpec) -> str:
     return text
 
 
-def _text(text: str, _spec: FieldSpec) -> str:
+def _line(text: str, _spec: FieldSpec) -> str:
+    if has_control_characters(text):
+        raise FieldInvalid(LINE_MESSAGE)
     return text
 
 
-_PARSERS: dict[Kind, Callable[[str, FieldSpec], Value]] = {
-    Kind.TEXT: _text,
-    Kind.LONG_TEXT: _text,
-    Kind.INTEGER: _integer,
-    Kind.MONEY: _money,
-    Kind.DATE: _date,
-    Kind.YES_NO: _yes_no,
-    Kind.CHOICE: _choice,
+def _long_text(text: str, _spec: FieldSpec) -> str:
+    """Control characters in a text area are refused with the whole form (``posted_form``)."""
+    return text
+
+
+_PARSERS: dict[FieldKind, Callable[[str, FieldSpec], Value]] = {
+    FieldKind.TEXT: _line,
+    FieldKind.LONG_TEXT: _long_text,
+    FieldKind.INTEGER: _integer,
+    FieldKind.MONEY: _money,
+    FieldKind.DECIMAL: _decimal,
+    FieldKind.DATE: _date,
+    FieldKind.YES_NO: _yes_no,
+    FieldKind.CHOICE: _choice,
 }
 
 
-def _cleaned(raw: str | None, kind: Kind) -> str:
+def _cleaned(raw: str | None, kind: FieldKind) -> str:
     text = (raw or "").strip()
-    return text if kind in (Kind.TEXT, Kind.LONG_TEXT) else unicodedata.normalize("NFKC", text)
+    return (
+        text
+        if kind in (FieldKind.TEXT, FieldKind.LONG_TEXT)
+        else unicodedata.normalize("NFKC", text)
+    )
 
 
 def parse_field(spec: FieldSpec, raw: str | None) -> Value:
@@ -116,5 +137,5 @@ def parse_field(spec: FieldSpec, raw: str | None) -> Value:
 
 def parse_date(raw: str | None) -> date | None:
     """A date typed as ``YYYY-MM-DD``; ``None`` when empty. Raises :class:`FieldInvalid`."""
-    text = _cleaned(raw, Kind.DATE)
+    text = _cleaned(raw, FieldKind.DATE)
     return _date(text) if text else None

@@ -10,6 +10,7 @@ from starlette.middleware.sessions import SessionMiddleware
 from matcher.config import Settings
 from matcher.templating import TEMPLATES_DIR
 from matcher.web.errors import LoginRequired, PageError
+from matcher.web.login_throttle import LoginThrottle
 from matcher.web.rendering import render
 from matcher.web.routes import router
 
@@ -31,6 +32,7 @@ async def _login_required(_request: Request, error: Exception) -> RedirectRespon
 
 
 def mount_pages(app: FastAPI, config: Settings) -> None:
+    app.state.login_throttle = LoginThrottle.of(config)
     app.include_router(router)
     app.mount("/static", StaticFiles(directory=TEMPLATES_DIR / "static"), name="static")
     app.add_middleware(

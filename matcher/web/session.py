@@ -1,8 +1,10 @@
 """Who is signed in, and the CSRF token, kept in the signed session cookie.
 
 The cookie is Starlette's ``SessionMiddleware``: signed with the secret key (not encrypted),
-HttpOnly, SameSite=Lax. It holds the principal (role, bound 统一社会信用代码, display name) and
-one random CSRF token per session. Every form posts the token back; a POST whose token does
+HttpOnly, SameSite=Lax. It holds the signed-in username, the principal as pages show it (role,
+bound 统一社会信用代码, display name) and one random CSRF token per session. Every request
+looks the account up again (:func:`matcher.web.deps.current_principal`), so a disabled
+account's sessions end at once. Every form posts the token back; a POST whose token does
 not match the session's is refused before the route runs (synchronizer-token pattern). The
 token is created the first time a page renders a form, so browsing the 政策库 sets no cookie.
 """
@@ -17,6 +19,7 @@ from matcher.auth.tables import Role
 CSRF_FIELD = "csrf_token"
 _CSRF_KEY = "csrf"
 _PRINCIPAL_KEY = "principal"
+_USERNAME_KEY = "username"
 
 
 def csrf_token(request: Request) -> str:
@@ -48,10 +51,23 @@ def principal(request: Request) -> Principal | None:
         return None
 
 
-def sign_in(request: Request, who: Principal) -> None:
-    """Start a fresh session for ``who``, with a new CSRF token."""
-    request.session.clear()
+def username(request: Request) -> str | None:
+    """The account signed in with this session, if any."""
+    name = request.session.get(_USERNAME_KEY)
+    return name if isinstance(name, str) else None
+
+
+def show(request: Request, who: Principal) -> None:
+    """Remember ``who`` as the pages show the signed-in person."""
     request.session[_PRINCIPAL_KEY] = {"role": who.role.value, "uscc": who.uscc, "name": who.name}
+
+
+def sign_in(request: Request, who: Principal, account: str) -> None:
+    """Start a fresh session for ``who`` (the account named ``account``), with a new CSRF
+    token."""
+    request.session.clear()
+    request.session[_USERNAME_KEY] = account
+    show(request, who)
     csrf_token(request)
 
 

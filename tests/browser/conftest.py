@@ -23,8 +23,11 @@ from matcher.auth.service import create_account
 from matcher.auth.tables import Role
 from matcher.config import REPO_ROOT, Settings
 from matcher.db import make_engine, session_scope
+from matcher.demo import DEMO_FOUNDER_ID_NUMBER, with_demo_founder
+from matcher.enterprises.founders import hash_id_number
 from matcher.enterprises.repository import EnterpriseRepository
 from matcher.migrate import upgrade
+from matcher.policies.catalog import default_catalog
 from matcher.profiles.parse import parse_profile, parse_profile_json
 
 CHROMIUM = Path("/usr/bin/chromium")
@@ -43,6 +46,9 @@ VIEWPORTS: dict[str, dict[str, Any]] = {
 }
 PASSWORD = "correct-horse-42"
 DEMO = parse_profile_json((REPO_ROOT / "examples/demo-enterprise.json").read_text("utf-8"))
+FOUNDERS = {"desktop": DEMO_FOUNDER_ID_NUMBER, "phone": "410881198503120018"}
+"""The demo enterprise's founders on record, one claimed per viewport: the subsidy is paid once
+per founder, and both runs share a server. The second is 济源's code under 焦作 (before 1997)."""
 OTHER = parse_profile(
     {
         "uscc": "91419001MA4000001F",
@@ -68,7 +74,12 @@ def base_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     upgrade(engine)
     with session_scope(engine) as session:
         repository = EnterpriseRepository(session)
-        repository.save(DEMO, "registration", "seed")
+        demo = with_demo_founder(DEMO)
+        founders = [
+            {"id_hash": hash_id_number(n), "first_time_founder": True} for n in FOUNDERS.values()
+        ]
+        both = parse_profile({**demo.model_dump(), "founders": founders}, default_catalog().facts)
+        repository.save(both, "registration", "seed")
         repository.save(OTHER, "tax", "seed")
         create_account(session, "yinhui", PASSWORD, Role.ENTERPRISE, "银辉新材料", DEMO.uscc)
         create_account(session, "wangfang", PASSWORD, Role.STAFF, "王芳")

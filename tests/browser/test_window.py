@@ -3,21 +3,16 @@ member files a late one for another enterprise, then finds the first in the queu
 and approves it."""
 
 from collections.abc import Callable
+from datetime import timedelta
 
 from playwright.sync_api import Page, expect
-from stdnum.cn import ric
 
+from matcher import clock
+from tests.browser.conftest import FOUNDERS
 from tests.browser.test_scenarios import _sign_in
 
 Screenshot = Callable[[str], None]
 OTHER_USCC = "91419001MA4000001F"
-FOUNDER_BASE = {"desktop": "11010519800101001", "phone": "11010519800101002"}
-"""A founder per viewport: the subsidy is paid once per founder, and both runs share a server."""
-
-
-def _founder(viewport: str) -> str:
-    base = FOUNDER_BASE[viewport]
-    return base + ric.calc_check_digit(base + "0")  # the digit in place is ignored
 
 
 def _file_claim(page: Page, viewport: str, screenshot: Screenshot) -> str:
@@ -25,11 +20,11 @@ def _file_claim(page: Page, viewport: str, screenshot: Screenshot) -> str:
     _sign_in(page, "yinhui")
     page.locator("#policy-startup-subsidy").get_by_role("link", name="申请兑现").click()
     expect(page.get_by_role("heading", name="申请兑现：一次性开业补贴")).to_be_visible()
-    page.get_by_label("申领创业者（身份证号）").fill(_founder(viewport))
+    page.get_by_label("申领创业者（身份证号）").fill(FOUNDERS[viewport])
     screenshot("claim-form")
     page.get_by_role("button", name="提交申请").click()
     expect(page.locator(".claim-summary")).to_contain_text("待审核")
-    expect(page.locator("body")).not_to_contain_text(_founder(viewport))
+    expect(page.locator("body")).not_to_contain_text(FOUNDERS[viewport])
     claim_id = page.url.rsplit("/", 1)[1]
     page.get_by_role("button", name="退出").click()
     return claim_id
@@ -40,8 +35,10 @@ def test_staff_review_and_approve_a_claim(
 ) -> None:
     claim_id = _file_claim(page, viewport, screenshot)
     _sign_in(page, "wangfang")
-    page.goto(f"/staff/enterprises/{OTHER_USCC}/claims/new?policy=simplified-deregistration")
-    page.get_by_label("申请日期").fill("2020-09-29")
+    policy = "market-entity-simplified-deregistration"  # in force, 3 working days
+    page.goto(f"/staff/enterprises/{OTHER_USCC}/claims/new?policy={policy}")
+    received = clock.today() - timedelta(days=20)  # received on paper, and overdue
+    page.get_by_label("申请日期").fill(received.isoformat())
     page.get_by_role("button", name="提交申请").click()
     expect(page.locator(".claim-summary")).to_contain_text("逾期")
 
@@ -72,3 +69,9 @@ def test_staff_review_and_approve_a_claim(
     expect(page.locator(".claim-summary")).to_contain_text("已批准")
     expect(page.get_by_role("heading", name="冲正")).to_be_visible()
     screenshot("staff-claim-approved")
+
+    # Paid once per enterprise: reversing frees the limit (and the next viewport's run).
+    page.get_by_label("冲正理由").fill("重复申请，冲正后重新审核")
+    page.get_by_role("button", name="冲正").click()
+    expect(history).to_contain_text("冲正")
+    expect(page.locator(".claim-summary")).to_contain_text("待审核")

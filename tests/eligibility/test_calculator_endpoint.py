@@ -30,7 +30,10 @@ def test_calculator_lists_entitlements_and_stores_nothing(api: Api) -> None:
     startup = found["startup-subsidy"]
     assert startup["status"] == "not_eligible"
     assert startup["eligible_from"] == "2020-09-16"
-    assert {m["fact"] for m in startup["missing_facts"]} == {"enterprise.uscc"}
+    assert {m["fact"] for m in startup["missing_facts"]} == {
+        "enterprise.registration_area",
+        "enterprise.founder_target_group",
+    }
     listed = api.client.get("/api/v1/enterprises", headers=api.headers("staff")).json()
     assert listed["count"] == 0
 
@@ -40,12 +43,12 @@ def test_calculator_takes_claim_facts(api: Api) -> None:
         "cooperation_mode": "purchase_invention_patent",
         "counterparty_kind": "university",
         "transaction_amount": "2000000",
-        "contract_date": "2021-01-05",
-        "project_id": "X-1",
+        "contract_date": "2020-11-05",
+        "contract_registration_number": "2141-9001-000001",
     }
     body = {
-        "profile": {**PROFILE, "uscc": "91419001MA4000000C"},
-        "as_of": "2021-02-01",
+        "profile": {**PROFILE, "uscc": "91419001MA4000000C", "registration_area": "419001"},
+        "as_of": "2020-12-01",
         "claims": {"tech-transfer-subsidy": claim},
     }
     response = api.client.post("/api/v1/calculator", json=body)

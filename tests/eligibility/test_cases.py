@@ -45,3 +45,14 @@ def test_malformed_cases_file_is_refused(catalog_copy: Path, replace_in: Editor)
         load_cases(load_catalog(catalog_copy))
     [issue] = caught.value.issues
     assert (issue.policy, issue.field, issue.line) == ("credit-green-channel", "0.expect.status", 4)
+
+
+def test_a_case_checks_whether_the_policy_is_in_force_on_its_date(
+    catalog_copy: Path, replace_in: Editor
+) -> None:
+    path = catalog_copy / "jiyuan-2020/credit-green-channel.cases.yaml"
+    replace_in(path, "in_force: false", "in_force: true")
+    failing = [o for o in map(run_case, load_cases(load_catalog(catalog_copy))) if not o.passed]
+    assert [(o.policy, o.name, o.problems) for o in failing] == [
+        ("credit-green-channel", "2021年1月1日起已结束", ("in_force: 期望 True，实际 False",))
+    ]

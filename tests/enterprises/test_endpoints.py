@@ -1,10 +1,12 @@
 import json
+from datetime import date
 from typing import Any
 
 import pytest
 from sqlalchemy import Engine, func, select, text
 
 from matcher.enterprises.tables import FactRecord, enterprises
+from matcher.policies.catalog import default_catalog
 from tests.conftest import ENTERPRISE_USCC, Api
 
 PROFILE: dict[str, Any] = {
@@ -179,7 +181,7 @@ def test_entitlements_of_an_enterprise_on_a_date(api: Api) -> None:
     body = response.json()
     assert body["as_of"] == "2020-08-01"
     assert body["derived"]["size_class"] == "small"
-    assert len(body["entitlements"]) == 14
+    assert len(body["entitlements"]) == len(default_catalog().in_force(date(2020, 8, 1)))
 
 
 CSV_HEADER = (
@@ -224,7 +226,7 @@ def test_csv_with_bad_rows_imports_nothing(api: Api) -> None:
     assert error["code"] == "invalid_csv"
     assert error["message"] == "CSV 有 4 处错误，未导入任何数据"
     assert [(d["field"], d["message"]) for d in error["details"]] == [
-        ("rows.3.registered_on", "应为日期（YYYY-MM-DD）"),
+        ("rows.3.registered_on", "日期不存在，请检查年、月、日"),
         ("rows.3.employees", "应为整数"),
         ("rows.3.exporter", "应为 是/否（true/false）"),
         ("rows.4.uscc", "与第 2 行的统一社会信用代码重复"),

@@ -15,7 +15,8 @@ from matcher.enterprises.tables import enterprises
 from matcher.notices.contacts import ContactDetails, ContactRepository
 from matcher.notices.service import enqueue, notice_plan, render_pending
 from matcher.policies.catalog import default_catalog
-from matcher.population.tables import STATUS_CODES, EntitlementSnapshot, MatchRun, MatchRunPolicy
+from matcher.population.tables import EntitlementSnapshot, MatchRun, MatchRunPolicy
+from matcher.population.verdict import STATUS_CODES
 
 STARTUP = "startup-subsidy"
 RND = "rnd-super-deduction"
@@ -77,17 +78,9 @@ def add_run(
     finished: bool = True,
 ) -> int:
     """A match run of ``policies`` that found ``rows`` ((enterprise, policy) → snapshot)."""
-    catalog = [
-        {
-            "policy_id": p,
-            "eligible": sum(1 for (_, q), s in rows.items() if q == p and s.status == "eligible"),
-        }
-        for p in policies
-    ]
     run = MatchRun(
         as_of=as_of,
         enterprises=len({e for e, _ in rows}),
-        catalog=catalog,
         finished_at=clock.now() if finished else None,
     )
     session.add(run)
@@ -104,6 +97,9 @@ def add_run(
                 policy_no=number,
                 policy_id=policy_id,
                 policy_version=versions.pop() if versions else version(policy_id),
+                eligible=sum(
+                    1 for (_, q), s in rows.items() if q == policy_id and s.status == "eligible"
+                ),
             )
         )
     for (enterprise_id, policy_id), snap in rows.items():

@@ -1,4 +1,7 @@
-"""``matcher notify``: dry run, a real run against the loopback receivers, and a re-run."""
+"""``matcher notify``: dry run, a real run against the loopback receivers, a re-run, and the
+ledger checkpoint that ends the nightly job."""
+
+from pathlib import Path
 
 import pytest
 import typer
@@ -89,6 +92,25 @@ def test_without_a_finished_run_there_is_nothing_to_compare(app: typer.Typer) ->
     result = runner.invoke(app, ["notify", "--as-of", "2020-10-01"])
     assert result.exit_code == 0, result.output
     assert "2020-10-01 及之前没有已完成的匹配" in result.stdout
+
+
+def test_the_nightly_run_ends_with_a_ledger_checkpoint(
+    app: typer.Typer, ledger_checkpoints: Path
+) -> None:
+    dry = runner.invoke(app, ["notify", "--dry-run", "--as-of", "2020-10-01"])
+    assert dry.exit_code == 0, dry.output
+    assert not ledger_checkpoints.exists()
+    result = runner.invoke(app, ["notify", "--as-of", "2020-10-01"])
+    assert result.exit_code == 0, result.output
+    [line] = ledger_checkpoints.read_text("utf-8").splitlines()
+    assert line.startswith(f"0 {'0' * 64} ")
+    assert f"账本检查点：{line}" in result.stdout
+    with ledger_checkpoints.open("a", encoding="utf-8") as file:
+        file.write("forged\n")
+    refused = runner.invoke(app, ["notify", "--as-of", "2020-10-01"])
+    assert refused.exit_code == 1
+    assert "账本核验未通过，不写入检查点：检查点文件第 2 行格式或签名无效。" in refused.stderr
+    assert len(ledger_checkpoints.read_text("utf-8").splitlines()) == 2
 
 
 def test_a_bad_date_is_refused(app: typer.Typer) -> None:

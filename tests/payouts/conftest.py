@@ -1,17 +1,23 @@
+import shutil
 from collections.abc import Callable
 from datetime import timedelta
+from pathlib import Path
 from typing import Any
 
 import pytest
 
 from matcher import clock
 from matcher.db import session_scope
+from matcher.enterprises.founders import hash_id_number
 from matcher.enterprises.repository import EnterpriseRepository
+from matcher.policies.catalog import Catalog, default_catalog, load_catalog
 from matcher.profiles.parse import parse_profile
 from tests.conftest import ENTERPRISE_USCC, OTHER_USCC, Api
 
 TODAY = clock.today()
 SECOND_USCC = "91419001MA4000001F"
+FOUNDER = "11010519491231002X"
+"""The founder on record of every enterprise of :func:`window`: once per founder, across them."""
 
 
 def enterprise(uscc: str, **facts: Any) -> dict[str, Any]:
@@ -19,22 +25,57 @@ def enterprise(uscc: str, **facts: Any) -> dict[str, Any]:
         "uscc": uscc,
         "name": f"测试企业{uscc[-4:]}",
         "entity_type": "company",
+        "registration_area": uscc[2:8],  # 济源's 419001 for the 91419001… codes
         "registered_on": (TODAY - timedelta(days=800)).isoformat(),
         "operating_status": "operating",
         "in_incubation_base": True,
-        "founders": [{"first_time_founder": True}],
+        "founders": [{"id_hash": hash_id_number(FOUNDER), "first_time_founder": True}],
+        "facts": {"founder_target_group": "returning_migrant"},
         **facts,
     }
 
 
+CONTRACT = {
+    "cooperation_mode": "joint_rnd",
+    "counterparty_kind": "university",
+    "transaction_amount": "1000000.00",
+    "contract_date": "2021-03-01",
+    "contract_registration_number": "JY2021000001",
+}
+"""A technology-transfer contract the window's tests claim under (20% of it: 200,000 yuan)."""
+
+ENDED_2020 = ("tech-transfer-subsidy",)
+"""The 2020 plan's measure with a per-project cap, which the window's tests file claims under;
+it ended 2020-12-31."""
+
+
+def catalog_in_force(root: Path) -> Catalog:
+    """A copy of the catalog (written under ``root``) in which :data:`ENDED_2020` are still in
+    force: a claim is dated the day it is filed, so only a policy in force today takes one."""
+    shutil.copytree(default_catalog().root, root)
+    for policy_id in ENDED_2020:
+        path = root / "jiyuan-2020" / f"{policy_id}.yaml"
+        text = path.read_text("utf-8")
+        assert "\n  until: 2020-12-31\n" in text, path
+        path.write_text(text.replace("\n  until: 2020-12-31\n", "\n", 1), "utf-8")
+    return load_catalog(root)
+
+
 @pytest.fixture
-def window(api: Api) -> Api:
-    """The API with three 济源-registered enterprises on record (facts recorded now)."""
+def api_catalog(tmp_path: Path) -> Catalog:
+    """The window's tests run the API on :func:`catalog_in_force`."""
+    return catalog_in_force(tmp_path / "policies")
+
+
+@pytest.fixture
+def window(api: Api, api_catalog: Catalog) -> Api:
+    """The API with three enterprises on record (facts recorded now), two of them registered in
+    济源."""
     with session_scope(api.engine) as session:
         repository = EnterpriseRepository(session)
-        for uscc in (ENTERPRISE_USCC, SECOND_USCC):
-            repository.save(parse_profile(enterprise(uscc)), "registration", "test")
-        repository.save(parse_profile(enterprise(OTHER_USCC)), "registration", "test")
+        for uscc in (ENTERPRISE_USCC, SECOND_USCC, OTHER_USCC):
+            profile = parse_profile(enterprise(uscc), api_catalog.facts)
+            repository.save(profile, "registration", "test")
     return api
 
 

@@ -1,5 +1,6 @@
 import io
 import json
+from datetime import timedelta
 from typing import Any
 
 from openpyxl import load_workbook
@@ -7,20 +8,10 @@ from sqlalchemy import func, select, text
 
 from matcher import clock
 from matcher.db import session_scope
-from matcher.payouts.chain import verify_chain
-from matcher.payouts.repository import PayoutRepository
+from matcher.payouts.ledger import LedgerReport, verify_ledger
 from matcher.payouts.tables import Decision
 from tests.conftest import ENTERPRISE_USCC, OTHER_USCC, Api
-from tests.payouts.conftest import SECOND_USCC, File
-
-FOUNDER = "11010519491231002X"
-CONTRACT = {
-    "cooperation_mode": "joint_rnd",
-    "counterparty_kind": "university",
-    "transaction_amount": "1000000.00",
-    "contract_date": "2021-03-01",
-    "project_id": "JY-001",
-}
+from tests.payouts.conftest import CONTRACT, FOUNDER, SECOND_USCC, File
 
 
 def _decide(api: Api, claim_id: int, **body: Any) -> Any:
@@ -47,7 +38,7 @@ def test_file_verify_and_approve_with_a_full_trace(window: Api, file_claim: File
     assert verification["approvable"] is True
     assert verification["computed_amount"] == "5000.00"
     assert verification["payable_amount"] == "5000.00"
-    [limit] = verification["limits"]
+    limit, _per_enterprise = verification["limits"]
     assert limit["label"] == "申领创业者（身份证号哈希）" and limit["used_count"] == 0
     criteria = verification["entitlement"]["criteria"]
     assert criteria[-1]["clause"] == "自工商登记注册之日起正常经营1年以上"
@@ -112,17 +103,18 @@ def test_request_materials_keeps_the_claim_open(window: Api, file_claim: File) -
 def test_bad_claims_and_decisions_write_nothing(window: Api, file_claim: File) -> None:
     old = file_claim("startup-subsidy", {"founder_id_number": FOUNDER}, claim_date="2019-01-01")
     assert old.status_code == 422
-    assert old.json()["error"]["code"] == "policy_not_in_force"
+    assert old.json()["error"]["code"] == "claim_date_too_old"
     missing = file_claim("tech-transfer-subsidy", {"transaction_amount": "100"})
     assert missing.status_code == 422
     assert [d["field"] for d in missing.json()["error"]["details"]] == [
         "facts.cooperation_mode",
         "facts.counterparty_kind",
         "facts.contract_date",
-        "facts.project_id",
+        "facts.contract_registration_number",
     ]
     unknown = file_claim("no-such-policy", {})
     assert unknown.status_code == 422
+    assert unknown.json()["error"]["code"] == "policy_not_in_force"
     claims = window.client.get("/api/v1/claims", headers=window.headers("staff")).json()
     assert claims == []
     claim = file_claim("startup-subsidy", {"founder_id_number": FOUNDER}).json()
@@ -160,43 +152,42 @@ def test_reversal_is_a_new_record_that_frees_the_limit(window: Api, file_claim: 
 
 def test_the_chain_names_the_first_tampered_record(window: Api, file_claim: File) -> None:
     for project, uscc in enumerate((ENTERPRISE_USCC, SECOND_USCC, ENTERPRISE_USCC)):
-        facts = {**CONTRACT, "project_id": f"P-{project}"}
+        facts = {**CONTRACT, "contract_registration_number": f"JY202100000{project}"}
         claim = file_claim("tech-transfer-subsidy", facts, uscc=uscc)
         assert _decide(window, claim.json()["id"], kind="approve", amount="1000").status_code == 201
 
-    def report() -> Any:
+    def report() -> LedgerReport:
         with session_scope(window.engine) as session:
-            repository = PayoutRepository(session)
-            head = repository.head()
-            assert head is not None
-            return verify_chain(repository.decisions(), head.sequence, head.last_hash)
+            return verify_ledger(session)
 
-    assert report().broken_at is None and report().checked == 3
+    assert report().intact and report().records == 3
     with window.engine.begin() as connection:
         connection.execute(text("UPDATE decisions SET amount = 999 WHERE sequence = 2"))
     tampered = report()
-    assert (tampered.broken_at, tampered.checked) == (2, 1)
-    assert tampered.reason == "记录内容与其哈希不符（已被改动）"
+    assert tampered.records == 1
+    assert [str(p) for p in tampered.problems] == ["第 2 条：记录内容与其哈希不符（已被改动）"]
     with window.engine.begin() as connection:
         connection.execute(text("UPDATE decisions SET amount = 1000 WHERE sequence = 2"))
         third = "SELECT id FROM decisions WHERE sequence = 3"
         connection.execute(text(f"DELETE FROM ledger_entries WHERE decision_id = ({third})"))
         connection.execute(text("DELETE FROM decisions WHERE sequence = 3"))
-    truncated = report()
-    assert (truncated.broken_at, truncated.reason) == (
-        3,
-        "链尾记录缺失（账本头与最后一条记录不符）",
-    )
+    assert str(report().problems[0]) == "第 3 条：链尾记录缺失（账本头与最后一条记录不符）"
 
 
-def test_queue_is_sorted_by_due_date_and_flags_overdue(window: Api, file_claim: File) -> None:
-    late = file_claim("simplified-deregistration", {}, claim_date="2020-09-29").json()
-    assert late["due_date"] == "2020-10-09"  # National Day holidays, and Saturday 10 October worked
-    assert late["due_date_estimated"] is False
+def test_queue_is_sorted_by_due_date_and_flags_overdue_and_claims_without_a_limit_last(
+    window: Api, file_claim: File
+) -> None:
+    received = clock.today() - timedelta(days=20)  # on paper: due 3 working days later
+    late = file_claim(
+        "market-entity-simplified-deregistration", {}, claim_date=received.isoformat()
+    ).json()
+    assert late["claim_date"] == received.isoformat()
     recent = file_claim("startup-subsidy", {"founder_id_number": FOUNDER}).json()
     queue = window.client.get("/api/v1/claims?open_only=true", headers=window.headers("staff"))
     assert [c["id"] for c in queue.json()] == [late["id"], recent["id"]]
     assert [c["overdue"] for c in queue.json()] == [True, False]
+    assert late["due_date"] is not None
+    assert recent["due_date"] is None, "no text sets the subsidy a time limit: no due date"
 
 
 def test_enterprise_sees_only_its_own_claims(window: Api, file_claim: File) -> None:

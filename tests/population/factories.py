@@ -10,7 +10,9 @@ from stdnum.cn import uscc as uscc_code
 
 from matcher.enterprises.repository import row_values
 from matcher.enterprises.tables import enterprises
+from matcher.policies.catalog import default_catalog
 from matcher.population.tables import EntitlementSnapshot, MatchRun, MatchRunPolicy
+from matcher.profiles.declared import validation_context
 from matcher.profiles.model import EnterpriseProfile, Founder
 
 JIYUAN, ZHENGZHOU = "419001", "410100"
@@ -33,6 +35,10 @@ INDUSTRIES = [
     "M7320",
     "O8011",
     "A0111",
+    "C1620",
+    "C3973",
+    "R8610",
+    "R9011",
 ]
 # Dates around the anniversaries the seed's waiting periods count, 29 February included.
 DAYS = [
@@ -56,10 +62,11 @@ AS_OF = [
     date(2021, 3, 1),
     date(2021, 6, 1),
     date(2024, 2, 29),
+    date(2026, 1, 1),
 ]
 
 
-def _money(*edges: int, low: int = 0) -> st.SearchStrategy[Decimal | None]:
+def _amount(*edges: int, low: int = 0) -> st.SearchStrategy[Decimal]:
     """Yuan with cents: a fen either side of an edge, or anywhere from ``low`` to a billion."""
     near = st.builds(
         lambda edge, step: max(Decimal(edge) + Decimal(step) / 100, Decimal(low)),
@@ -67,7 +74,12 @@ def _money(*edges: int, low: int = 0) -> st.SearchStrategy[Decimal | None]:
         st.integers(-1, 1),
     )
     anywhere = st.integers(low * 100, 10**11).map(lambda fen: Decimal(fen) / 100)
-    return st.none() | near | anywhere
+    return near | anywhere
+
+
+def _money(*edges: int, low: int = 0) -> st.SearchStrategy[Decimal | None]:
+    """An amount as :func:`_amount` draws it, or unknown."""
+    return st.none() | _amount(*edges, low=low)
 
 
 def _maybe(values: st.SearchStrategy[Any]) -> st.SearchStrategy[Any]:
@@ -85,6 +97,7 @@ PROFILES = st.fixed_dictionaries(
         "registered_on": _maybe(
             st.sampled_from(DAYS) | st.dates(date(2010, 1, 1), date(2024, 2, 29))
         ),
+        "registration_area": _maybe(st.sampled_from([JIYUAN, ZHENGZHOU])),
         "in_provincial_industrial_park": BOOLS,
         "operating_status": _maybe(st.sampled_from(["operating", "suspended", "closed"])),
         "has_operated": BOOLS,
@@ -96,6 +109,11 @@ PROFILES = st.fixed_dictionaries(
         "new_hires": _maybe(st.integers(0, 200)),
         "operating_revenue": _money(1_000_000, 3_000_000, 20_000_000, 50_000_000, 400_000_000),
         "total_assets": _money(3_000_000, 50_000_000, 100_000_000, 120_000_000),
+        "average_employees": _maybe(
+            st.sampled_from([Decimal("299.75"), Decimal(300), Decimal("300.25")])
+            | st.decimals(0, 3000, places=2)
+        ),
+        "average_total_assets": _money(50_000_000),
         "fiscal_year": _maybe(st.integers(2018, 2028)),
         "annual_taxable_income": _money(0, 1_000_000, 3_000_000, 5_000_000, low=-(10**6)),
         "restricted_industry": BOOLS,
@@ -111,6 +129,18 @@ PROFILES = st.fixed_dictionaries(
         "bank_credit_total": _money(10_000_000),
         "in_incubation_base": BOOLS,
         "founders": st.lists(st.builds(Founder, first_time_founder=BOOLS), max_size=3),
+        "facts": st.fixed_dictionaries(
+            {},
+            optional={
+                "vat_taxpayer_type": st.sampled_from(["general", "small_scale"]),
+                "vat_filing_period": st.sampled_from(["month", "quarter"]),
+                "vat_period_sales": _amount(100_000, 300_000),
+                "vat_deductible_input_tax": _amount(1_000_000),
+                "eit_collection_method": st.sampled_from(["audit", "deemed"]),
+                "ic_or_machine_tool_enterprise": st.booleans(),
+                "advanced_manufacturing_listed": st.booleans(),
+            },
+        ),
     }
 )
 
@@ -122,9 +152,13 @@ def uscc(region: str, serial: int) -> str:
 
 
 def profile(data: dict[str, Any], serial: int) -> EnterpriseProfile:
+    """The profile of ``data``, its declared facts read against the seed catalog's."""
     facts = {key: value for key, value in data.items() if key != "region"}
     code = uscc(data["region"], serial)
-    return EnterpriseProfile(uscc=code, name=f"测试企业{serial}", **facts)
+    return EnterpriseProfile.model_validate(
+        {"uscc": code, "name": f"测试企业{serial}", **facts},
+        context=validation_context(default_catalog().facts),
+    )
 
 
 def row(enterprise_id: int, profile: EnterpriseProfile) -> dict[str, Any]:

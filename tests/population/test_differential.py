@@ -12,7 +12,8 @@ from sqlmodel import Session, col
 from matcher.eligibility.evaluate import evaluate_policy
 from matcher.policies.catalog import default_catalog
 from matcher.population.service import match_population
-from matcher.population.tables import STATUSES, EntitlementSnapshot, MatchRunPolicy
+from matcher.population.tables import EntitlementSnapshot, MatchRunPolicy
+from matcher.population.verdict import STATUSES
 from matcher.profiles.facts import enterprise_facts
 from matcher.profiles.model import EnterpriseProfile
 from tests.population.factories import AS_OF, PROFILES, profile, replace_population
@@ -22,9 +23,8 @@ NOT_ELIGIBLE: Verdict = ("not_eligible", None, None)
 
 
 def _sql_verdicts(engine: Engine, as_of: date) -> dict[tuple[int, str], Verdict]:
+    run = match_population(engine, default_catalog().in_force(as_of), as_of)
     with Session(engine) as session:
-        run = match_population(session, default_catalog().in_force(as_of), as_of)
-        session.commit()
         rows = session.execute(
             select(EntitlementSnapshot, MatchRunPolicy.policy_id)
             .join(

@@ -20,19 +20,20 @@ def test_only_new_versions_are_matched_again(engine: Engine, tmp_path: Path) -> 
     with session_scope(engine) as session:
         publish(session, catalog, TODAY)
         assert len(policies_not_yet_matched(session, catalog.policies)) == len(catalog)
-        match_population(session, catalog.in_force(TODAY), TODAY)
-        assert policies_not_yet_matched(session, catalog.policies) == ()
+    match_population(engine, catalog.in_force(TODAY), TODAY)
+    with session_scope(engine) as session:
+        assert policies_not_yet_matched(session, catalog.in_force(TODAY)) == ()
     root = tmp_path / "policies"
     shutil.copytree(REPO_ROOT / "policies", root)
-    path = root / "jiyuan-2020/credit-green-channel.yaml"
+    path = root / "jiyuan-2020/construction-guarantee-letter.yaml"
     text = path.read_text("utf-8")
-    old = "description: 审批服务绿色通道，试点实行承诺制审批"
+    old = "description: 投标、履约、工程质量、农民工工资保证金可用银行保函替代现金缴纳"
     assert old in text
-    path.write_text(text.replace(old, "description: 审批服务绿色通道，实行承诺制审批"), "utf-8")
+    path.write_text(text.replace(old, "description: 四类保证金可用银行保函替代现金缴纳"), "utf-8")
     changed = load_catalog(root)
     with session_scope(engine) as session:
         published = publish(session, changed, TODAY)
-        assert [p.id for p in published] == ["credit-green-channel"]
-        assert [p.id for p in policies_not_yet_matched(session, changed.policies)] == [
-            "credit-green-channel"
+        assert [p.id for p in published] == ["construction-guarantee-letter"]
+        assert [p.id for p in policies_not_yet_matched(session, changed.in_force(TODAY))] == [
+            "construction-guarantee-letter"
         ]

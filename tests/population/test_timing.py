@@ -8,11 +8,11 @@ from hypothesis import strategies as st
 from sqlalchemy import Date, Engine, select, type_coerce
 
 from matcher.enterprises.tables import enterprises
-from matcher.population.timing import date_satisfied_sql
 from matcher.population.verdict import sql_facts
 from matcher.profiles.facts import enterprise_facts
 from matcher.profiles.schema import enterprise_schema
 from matcher.rules import compile_expression
+from matcher.rules.sql_timing import date_satisfied_sql
 from matcher.rules.timing import date_satisfied
 from tests.population.factories import AS_OF, DAYS, profile, replace_population
 

@@ -4,6 +4,7 @@ from decimal import Decimal
 import pytest
 
 from matcher.rules import Schema, compile_expression
+from matcher.rules import types as rt
 from matcher.rules.ast import Value
 
 U = None  # unknown
@@ -65,6 +66,16 @@ def test_dates_and_durations(schema: Schema) -> None:
     assert rule.evaluate({**facts, "as_of": date(2021, 3, 14)}) is False
     assert rule.evaluate({**facts, "as_of": date(2021, 3, 15)}) is True
     assert rule.evaluate({"as_of": date(2021, 3, 15)}) is None
+
+
+def test_text_prefixes_and_calendar_years(schema: Schema) -> None:
+    prefix = compile_expression('starts_with(enterprise.name, "C")', schema, rt.BOOL)
+    assert prefix.evaluate({"enterprise.name": "C3253"}) is True
+    assert prefix.evaluate({"enterprise.name": "c3253"}) is False
+    assert prefix.evaluate({}) is None
+    tax_year = compile_expression("year(as_of) - 1", schema, rt.INT)
+    assert tax_year.evaluate({"as_of": date(2021, 1, 1)}) == 2020
+    assert tax_year.evaluate({}) is None
 
 
 def test_negation_and_enum_membership(schema: Schema) -> None:

@@ -45,6 +45,8 @@ TOKENS = st.sampled_from(
         "min",
         "max",
         "years_between",
+        "year",
+        "starts_with",
         ".",
         "date",
         '"',

@@ -53,6 +53,8 @@ rule_facts = Table(
     Column("flag_a", Boolean),
     Column("flag_b", Boolean),
     Column("size", String(16)),
+    Column("text_a", String(16)),
+    Column("text_b", String(16)),
 )
 COLUMNS = [c.name for c in rule_facts.columns if c.name != "id"]
 _TYPES = {
@@ -61,6 +63,7 @@ _TYPES = {
     "day": rt.DATE,
     "flag": rt.BOOL,
     "size": rt.enum(*SIZES),
+    "text": rt.TEXT,
 }
 SCHEMA = Schema(
     [
@@ -147,6 +150,8 @@ ROWS = [
         "flag_a": True,
         "flag_b": False,
         "size": "small",
+        "text_a": "C3253",
+        "text_b": "C",
     },
     EMPTY
     | {
@@ -158,6 +163,8 @@ ROWS = [
         "day_b": date(2019, 9, 16),
         "flag_a": False,
         "size": "large",
+        "text_a": "c3253",
+        "text_b": "C3",
     },
 ]
 
@@ -208,6 +215,12 @@ CONSTRUCTS = [
     "months_between(x.day_a, x.day_b)",
     "days_between(x.day_a, x.day_b)",
     "years_between(x.day_a, as_of) >= 1",
+    'starts_with(x.text_a, "C")',
+    "starts_with(x.text_a, x.text_b)",
+    'starts_with(x.size, "s")',
+    "year(x.day_a)",
+    "year(as_of) - year(x.day_b)",
+    "year(x.day_a) >= 2021",
     "x.money_a * 1",
     "x.int_a * 100 >= x.int_b * (if x.int_b > 100 then 8 else 15)",
 ]
@@ -239,6 +252,22 @@ UNKNOWN_SEMANTICS = [
     ("x.int_a == x.int_a", {}, None),
     ("claim.amount > 0", {}, None),
     ("years_between(x.day_a, as_of)", {}, None),
+    ('starts_with(x.text_a, "C")', {}, None),
+    ("starts_with(x.text_a, x.text_b)", {"text_a": "C3253"}, None),
+    ("year(x.day_a)", {}, None),
+    # A prefix is compared character by character: case counts, % and _ are plain characters.
+    ('starts_with(x.text_a, "C")', {"text_a": "c3253"}, False),
+    ('starts_with(x.text_a, "C3_")', {"text_a": "C3253"}, False),
+    ('starts_with(x.text_a, "C%")', {"text_a": "C3253"}, False),
+    ('starts_with(x.text_a, "C%")', {"text_a": "C%53"}, True),
+    ('starts_with(x.text_a, "C3253 ")', {"text_a": "C3253"}, False),
+    ('starts_with(x.text_a, "")', {"text_a": "C3253"}, True),
+    ('starts_with(x.text_a, "济源")', {"text_a": "济源市银业"}, True),
+    ('starts_with(x.text_a, "济南")', {"text_a": "济源市银业"}, False),
+    # The calendar year, as in a tax year.
+    ("year(x.day_a)", {"day_a": date(2020, 12, 31)}, 2020),
+    ("year(x.day_a)", {"day_a": date(2021, 1, 1)}, 2021),
+    ("year(as_of) - 1", {}, 2020),
     # ROUND_HALF_UP to the fen: ties away from zero.
     ("x.money_a * 0.5", {"money_a": Decimal("0.01")}, 1),
     ("x.money_a * 0.5", {"money_a": Decimal("-0.01")}, -1),
@@ -366,6 +395,8 @@ def test_decimal_values_need_compile_fen() -> None:
 # factors small enough that no value leaves 64-bit integers (see matcher.rules.sql).
 
 _DAY_LEAVES = st.sampled_from(["x.day_a", "x.day_b", "as_of", 'date("2020-02-29")'])
+_TEXT_LEAVES = st.sampled_from(["x.text_a", "x.text_b", "x.size", '"C"', '"C3"', '""', '"s"'])
+_TEXTS = st.text(alphabet="Cc3%_ s济", max_size=5)
 _FACTORS = st.sampled_from(["x.int_a", "x.int_b", "0", "3", "0.5", "0.75", "1.25", "9.5"])
 _NUMBER_LEAVES = _FACTORS | st.sampled_from(["x.money_a", "x.money_b", "claim.amount", "100"])
 
@@ -391,6 +422,7 @@ def _numbers(depth: int) -> st.SearchStrategy[str]:
         st.tuples(st.sampled_from(sorted(DATE_OF_THRESHOLD)), _DAY_LEAVES, _DAY_LEAVES).map(
             lambda t: f"{t[0]}({t[1]}, {t[2]})"
         ),
+        _DAY_LEAVES.map(lambda day: f"year({day})"),
     )
 
 
@@ -411,6 +443,7 @@ def _booleans(depth: int) -> st.SearchStrategy[str]:
         st.tuples(
             st.sampled_from(["in", "not in"]), st.lists(st.sampled_from(SIZES), min_size=1)
         ).map(lambda t: f"(x.size {t[0]} [{', '.join(map(repr, t[1]))}])".replace("'", '"')),
+        st.tuples(_TEXT_LEAVES, _TEXT_LEAVES).map(lambda t: f"starts_with({t[0]}, {t[1]})"),
         sub.map(lambda s: f"(not {s})"),
         st.tuples(sub, st.sampled_from(["and", "or"]), sub).map(lambda t: f"({' '.join(t)})"),
         st.tuples(sub, sub, sub).map(lambda t: f"(if {t[0]} then {t[1]} else {t[2]})"),
@@ -431,6 +464,8 @@ _ROWS = st.lists(
             "flag_a": st.none() | st.booleans(),
             "flag_b": st.none() | st.booleans(),
             "size": st.none() | st.sampled_from(SIZES),
+            "text_a": st.none() | _TEXTS,
+            "text_b": st.none() | _TEXTS,
         }
     ),
     min_size=1,

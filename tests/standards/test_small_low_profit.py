@@ -30,12 +30,13 @@ def assess(
     rules: SmallLowProfitRules,
     year: int | None,
     income: Decimal | None,
-    employees: int | None = 50,
+    employees: Decimal | int | None = 50,
     assets: Decimal | None = None,
     restricted: bool | None = False,
 ) -> SmallLowProfitVerdict:
+    headcount = None if employees is None else Decimal(employees)
     return rules.assess(
-        year, income, employees, wan(1000) if assets is None else assets, restricted
+        year, income, headcount, wan(1000) if assets is None else assets, restricted
     )
 
 
@@ -113,12 +114,14 @@ def test_2023_case(rules: SmallLowProfitRules) -> None:
     [
         (300, wan(5000), True),
         (301, wan(5000), False),
+        (Decimal("300.25"), wan(5000), False),
         (300, wan(5000) + CENT, False),
     ],
 )
 def test_headcount_and_asset_limits(
-    rules: SmallLowProfitRules, employees: int, assets: Decimal, qualifies: bool
+    rules: SmallLowProfitRules, employees: Decimal | int, assets: Decimal, qualifies: bool
 ) -> None:
+    """The averages are compared as they are: 300.25 persons is over 300, never rounded."""
     assert assess(rules, 2024, wan(10), employees, assets).qualifies is qualifies
 
 
@@ -140,27 +143,27 @@ def test_loss_qualifies_with_zero_tax(rules: SmallLowProfitRules) -> None:
 def test_unknown_facts_leave_it_open(rules: SmallLowProfitRules) -> None:
     verdict = rules.assess(2023, wan(100), None, None, None)
     assert verdict.qualifies is None
-    assert verdict.missing == ("employees", "total_assets", "restricted_industry")
+    assert verdict.missing == ("average_employees", "average_total_assets", "restricted_industry")
     assert verdict.standard_tax == Decimal("250000.00")
     assert verdict.preferential_tax is None
     assert verdict.saving is None
 
-    verdict = rules.assess(2023, None, 10, wan(10), False)
+    verdict = rules.assess(2023, None, Decimal(10), wan(10), False)
     assert verdict.qualifies is None
     assert verdict.missing == ("annual_taxable_income",)
     assert verdict.standard_tax is None
 
 
 def test_one_known_failure_settles_it_despite_unknowns(rules: SmallLowProfitRules) -> None:
-    verdict = rules.assess(2023, None, 500, None, None)
+    verdict = rules.assess(2023, None, Decimal(500), None, None)
     assert verdict.qualifies is False
     assert verdict.missing == ()
 
 
 def test_unknown_year(rules: SmallLowProfitRules) -> None:
-    verdict = rules.assess(None, wan(100), 10, None, False)
+    verdict = rules.assess(None, wan(100), Decimal(10), None, False)
     assert verdict.qualifies is None
-    assert verdict.missing == ("fiscal_year", "total_assets")
+    assert verdict.missing == ("fiscal_year", "average_total_assets")
     assert verdict.standard_tax == Decimal("250000.00")
 
 

@@ -53,7 +53,7 @@ def test_text_mixing_industries_ranks_both_in_the_top_two(
 @pytest.mark.parametrize(
     ("text", "categories"),
     [
-        ("餐饮服务；软件开发", {"catering", "software_it"}),
+        ("餐饮服务；软件开发", {"catering", "software_it_services"}),
         ("钢材加工；道路货物运输（不含危险货物）", {"industry", "transport"}),
     ],
 )

@@ -37,7 +37,7 @@ def test_holdout_is_hand_written_and_covers_every_section() -> None:
 def test_labels_that_contradict_the_code_are_rejected(tmp_path: Path) -> None:
     path = tmp_path / "corpus.csv"
     path.write_text(
-        "text,code,section,size_category,cluster\n软件开发,6513,C,software_it,none\n",
+        "text,code,section,size_category,cluster\n软件开发,6513,C,software_it_services,none\n",
         encoding="utf-8",
     )
     with pytest.raises(ValueError, match=":2:"):

@@ -8,7 +8,7 @@ def test_suggest_endpoint(api: Api) -> None:
     assert response.status_code == 200
     body = response.json()
     assert body["section"][0]["label"] == "I"
-    assert body["size_category"][0]["label"] == "software_it"
+    assert body["size_category"][0]["label"] == "software_it_services"
     assert len(body["section"]) == 3
 
 

@@ -21,10 +21,12 @@ def test_section_of_code(code: str, section: str) -> None:
      ("5431", "transport"), ("5821", "transport"), ("5910", "transport"),
      ("5920", "warehousing"), ("5951", "warehousing"), ("6010", "postal"), ("6020", "postal"),
      ("6110", "accommodation"), ("6210", "catering"), ("6319", "information_transmission"),
-     ("6410", "information_transmission"), ("6513", "software_it"),
-     ("7010", "real_estate_development"), ("7020", "property_management"), ("7030", "other"),
+     ("6410", "information_transmission"), ("6513", "software_it_services"),
+     ("7010", "real_estate_development"), ("7020", "property_management"),
+     ("7030", "other_unlisted"),
      ("7111", "leasing_business_services"), ("7263", "leasing_business_services"),
-     ("5320", "other"), ("6621", "other"), ("7320", "other"), ("9700", "other")],
+     ("5320", "not_covered"), ("6621", "not_covered"), ("7320", "other_unlisted"),
+     ("8310", "not_covered"), ("8411", "not_covered"), ("9700", "not_covered")],
 )  # fmt: skip
 def test_size_category_of_code(code: str, category: str) -> None:
     assert size_category_of(code) == category
@@ -38,4 +40,4 @@ def test_invalid_or_ambiguous_codes_are_rejected(code: str) -> None:
 
 def test_every_label_has_a_chinese_name() -> None:
     assert list(SECTIONS) == [chr(c) for c in range(ord("A"), ord("T") + 1)]
-    assert len(SIZE_CATEGORIES) == 16
+    assert len(SIZE_CATEGORIES) == 17

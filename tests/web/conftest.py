@@ -1,7 +1,7 @@
 """The pages through TestClient, against the real app on each test database (SQLite, PostgreSQL).
 
-Seeded: the demo enterprise with an account bound to it, a second enterprise with no account,
-and a staff account.
+Seeded: the demo enterprise (with its founder identified) with an account bound to it, a second
+enterprise with no account, and a staff account.
 """
 
 import re
@@ -17,6 +17,7 @@ from matcher.auth.service import create_account
 from matcher.auth.tables import Role
 from matcher.config import REPO_ROOT, Settings
 from matcher.db import session_scope
+from matcher.demo import with_demo_founder
 from matcher.enterprises.repository import EnterpriseRepository
 from matcher.policies.catalog import Catalog, load_catalog
 from matcher.profiles.parse import parse_profile, parse_profile_json
@@ -45,7 +46,7 @@ def catalog() -> Catalog:
 def _seed(engine: Engine) -> None:
     with session_scope(engine) as session:
         repository = EnterpriseRepository(session)
-        repository.save(DEMO, "registration", "seed")
+        repository.save(with_demo_founder(DEMO), "registration", "seed")
         repository.save(OTHER, "tax", "seed")
         create_account(session, ENTERPRISE_USER, PASSWORD, Role.ENTERPRISE, "银辉新材料", DEMO.uscc)
         create_account(session, STAFF_USER, PASSWORD, Role.STAFF, "王芳")

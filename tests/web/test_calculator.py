@@ -15,6 +15,7 @@ CsrfOf = Callable[[str], str]
 
 DEMO_FORM = {
     "uscc": "91419001MA4000000C",
+    "registration_area": "419001",
     "entity_type": "company",
     "registered_on": "2019-09-16",
     "operating_status": "operating",
@@ -24,6 +25,8 @@ DEMO_FORM = {
     "total_assets": "42000000",
     "fiscal_year": "2020",
     "annual_taxable_income": "2400000.00",
+    "average_employees": "84.25",
+    "average_total_assets": "40500000",
     "restricted_industry": "false",
     "in_incubation_base": "true",
     "founder_first_time": "true",

@@ -3,7 +3,7 @@ from datetime import date
 from matcher.profiles.model import EnterpriseProfile
 from matcher.profiles.schema import rule_type
 from matcher.web.calculator_form import FIELDS, GROUPS, read_calculator
-from matcher.web.fields import Kind
+from matcher.web.fields import FieldKind
 
 TODAY = date(2026, 1, 5)
 
@@ -14,9 +14,9 @@ def test_the_form_follows_the_profile_model() -> None:
     assert len(names) == len(set(names)), "each field once"
     assert scalars <= set(names)
     assert FIELDS["employees"].label == "从业人数"
-    assert FIELDS["employees"].kind is Kind.INTEGER
-    assert FIELDS["operating_revenue"].kind is Kind.MONEY
-    assert FIELDS["exporter"].kind is Kind.YES_NO
+    assert FIELDS["employees"].kind is FieldKind.INTEGER
+    assert FIELDS["operating_revenue"].kind is FieldKind.MONEY
+    assert FIELDS["exporter"].kind is FieldKind.YES_NO
     assert FIELDS["entity_type"].choices[1] == ("individual_business", "个体工商户")
     assert [v for v, _ in FIELDS["tax_credit_rating"].choices] == ["A", "B", "M", "C", "D"]
 

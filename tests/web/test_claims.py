@@ -2,9 +2,11 @@
 
 import re
 from collections.abc import Callable
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
+from pathlib import Path
 from typing import Any
+from unittest.mock import patch
 
 import pytest
 from fastapi.testclient import TestClient
@@ -15,20 +17,19 @@ from matcher import clock
 from matcher.auth.service import Principal
 from matcher.auth.tables import Role
 from matcher.db import session_scope
+from matcher.demo import DEMO_FOUNDER_ID_NUMBER
 from matcher.enterprises.founders import hash_id_number
+from matcher.enterprises.repository import EnterpriseRepository
 from matcher.payouts import service
 from matcher.payouts.repository import PayoutRepository
 from matcher.payouts.tables import Claim, Decision, DecisionKind, LedgerEntry
+from matcher.policies.catalog import Catalog
+from matcher.profiles.parse import parse_profile
+from tests.payouts.conftest import CONTRACT, catalog_in_force
+from tests.web.conftest import OTHER
 
 DEMO_USCC, OTHER_USCC = "91419001MA4000000C", "91419001MA4000001F"
-FOUNDER = "11010519491231002X"
-CONTRACT = {
-    "cooperation_mode": "joint_rnd",
-    "counterparty_kind": "university",
-    "transaction_amount": "1000000.00",
-    "contract_date": "2021-03-01",
-    "project_id": "JY-001",
-}
+FOUNDER = DEMO_FOUNDER_ID_NUMBER
 STAFF = Principal(Role.STAFF, None, "王芳")
 SignIn = Callable[[str], None]
 CsrfOf = Callable[[str], str]
@@ -39,13 +40,15 @@ def _file(
     policy_id: str,
     facts: dict[str, Any],
     uscc: str = DEMO_USCC,
-    claim_date: date | None = None,
+    filed_on: date | None = None,
 ) -> int:
-    """A claim filed through the service, as the API files it."""
-    with session_scope(engine) as session:
-        claim = service.file_claim(
-            session, uscc, policy_id, facts, claim_date or clock.today(), STAFF
-        )
+    """A claim filed through the service, as the API files it; dated ``filed_on`` as if filed
+    that day (the window's clock read then), for a queue of claims old and new."""
+    with (
+        session_scope(engine) as session,
+        patch.object(service, "claim_date_for", return_value=filed_on or clock.today()),
+    ):
+        claim = service.file_claim(session, uscc, policy_id, facts, None, STAFF)
         assert claim.id is not None
         return claim.id
 
@@ -53,6 +56,12 @@ def _file(
 def _count(engine: Engine, table: type[Any]) -> int:
     with engine.connect() as connection:
         return int(connection.execute(select(func.count()).select_from(table)).scalar_one())
+
+
+@pytest.fixture(scope="module")
+def catalog(tmp_path_factory: pytest.TempPathFactory) -> Catalog:
+    """The pages on :func:`catalog_in_force`: claims are filed today."""
+    return catalog_in_force(tmp_path_factory.mktemp("catalog") / "policies")
 
 
 @pytest.fixture
@@ -66,7 +75,9 @@ def test_the_queue_is_sorted_by_due_date_and_flags_overdue_claims(
 ) -> None:
     recent = _file(engine, "startup-subsidy", {"founder_id_number": FOUNDER})
     late = _file(engine, "simplified-deregistration", {}, OTHER_USCC, date(2020, 9, 29))
-    future = _file(engine, "simplified-deregistration", {}, OTHER_USCC, date(2099, 1, 5))
+    future = _file(
+        engine, "market-entity-simplified-deregistration", {}, OTHER_USCC, date(2099, 1, 5)
+    )
     decided = _file(engine, "tech-transfer-subsidy", CONTRACT, OTHER_USCC, date(2021, 3, 2))
     with session_scope(engine) as session:
         service.decide(session, decided, DecisionKind.REJECT, STAFF, reason="材料不全")
@@ -77,18 +88,19 @@ def test_the_queue_is_sorted_by_due_date_and_flags_overdue_claims(
     rows = re.findall(r"<tr[^>]*>\s*<th scope=\"row\">.*?</tr>", html, re.S)
     assert [re.findall(r"#(\d+)</span>", row) for row in rows] == [
         [str(late)],
-        [str(recent)],
         [str(future)],
-    ], "open claims only, earliest due first"
+        [str(recent)],
+    ], "open claims only, earliest due first, those without a time limit last"
     assert 'class="overdue"' in rows[0] and "逾期" in rows[0]
     assert "2020-10-09" in rows[0], "National Day holidays counted"
     assert "逾期" not in rows[1] and "逾期" not in rows[2]
-    assert "节假日安排未发布，按工作日估算" in rows[2]
-    assert "节假日安排未发布" not in rows[0] + rows[1]
-    assert "一次性开业补贴" in rows[1] and "济源市银辉新材料有限公司" in rows[1]
-    assert DEMO_USCC in rows[1] and clock.today().isoformat() in rows[1]
-    assert "待审核" in rows[1]
-    assert f'href="/staff/claims/{recent}"' in rows[1]
+    assert "节假日安排未发布，按工作日估算" in rows[1]
+    assert "节假日安排未发布" not in rows[0] + rows[2]
+    assert "政策未规定办理时限" in rows[2], "no text sets the subsidy a time limit"
+    assert "一次性开业补贴" in rows[2] and "济源市银辉新材料有限公司" in rows[2]
+    assert DEMO_USCC in rows[2] and clock.today().isoformat() in rows[2]
+    assert "待审核" in rows[2]
+    assert f'href="/staff/claims/{recent}"' in rows[2]
     assert (
         'href="/staff/payouts/export.csv"' in html and 'href="/staff/payouts/export.xlsx"' in html
     )
@@ -120,7 +132,7 @@ def test_the_claim_page_shows_criteria_clauses_limits_and_version(
     assert f'<code title="{version}">{version[:12]}</code>' in html
     assert "计算金额</dt><dd>200,000.00 元" in html
     assert "可支付金额</dt><dd><strong>200,000.00 元" in html
-    assert "项目编号" in html and "JY-001" in html
+    assert "技术合同登记编号" in html and "JY2021000001" in html
     assert re.search(
         r"<dt>上限</dt><dd>300,000.00 元</dd>.*<dt>剩余</dt><dd>300,000.00 元", html, re.S
     )
@@ -239,7 +251,7 @@ def test_enterprises_cannot_reach_staff_claim_pages_nor_others_claims(
     client: TestClient, engine: Engine, sign_in: SignIn, csrf: CsrfOf
 ) -> None:
     mine = _file(engine, "startup-subsidy", {"founder_id_number": FOUNDER})
-    theirs = _file(engine, "simplified-deregistration", {}, OTHER_USCC)
+    theirs = _file(engine, "market-entity-simplified-deregistration", {}, OTHER_USCC)
     sign_in("yinhui")
     for path in ("/staff/claims", f"/staff/claims/{mine}", "/staff/payouts/export.csv"):
         response = client.get(path)
@@ -276,7 +288,7 @@ def test_an_enterprise_files_a_claim_and_its_id_number_is_only_hashed(
     form = client.get(form_page)
     assert form.status_code == 200
     assert 'name="founder_id_number"' in form.text and "申领创业者（身份证号）" in form.text
-    assert f'value="{clock.today().isoformat()}"' in form.text
+    assert 'name="claim_date"' not in form.text, "an enterprise's claim is dated the day it files"
     invalid = client.post(
         form_page, data={"csrf_token": csrf(form_page), "founder_id_number": "110105194912310021"}
     )
@@ -284,7 +296,11 @@ def test_an_enterprise_files_a_claim_and_its_id_number_is_only_hashed(
     assert "110105194912310021" not in invalid.text
     filed = client.post(
         form_page,
-        data={"csrf_token": csrf(form_page), "founder_id_number": FOUNDER},
+        data={
+            "csrf_token": csrf(form_page),
+            "founder_id_number": FOUNDER,
+            "claim_date": "2099-01-01",
+        },
         follow_redirects=False,
     )
     assert filed.status_code == 303
@@ -292,6 +308,7 @@ def test_an_enterprise_files_a_claim_and_its_id_number_is_only_hashed(
     assert filed.headers["location"] == f"/me/claims/{claim_id}"
     shown = client.get(filed.headers["location"]).text
     assert "一次性开业补贴" in shown and "待审核" in shown
+    assert clock.today().isoformat() in shown and "2099-01-01" not in shown, "a date is not asked"
     assert FOUNDER not in shown
     with engine.connect() as connection:
         dump = str([connection.execute(t.select()).all() for t in SQLModel.metadata.sorted_tables])
@@ -315,19 +332,27 @@ def test_staff_file_on_an_enterprises_behalf_with_every_problem_shown(
     assert '<option value="research_institute">科研院所</option>' in form
     partial = staff.post(
         page,
-        data={"csrf_token": csrf(page), "transaction_amount": "一百万", "project_id": "JY-9"},
+        data={
+            "csrf_token": csrf(page),
+            "transaction_amount": "一百万",
+            "contract_registration_number": "JY-2021-000009",
+        },
     )
     assert partial.status_code == 422
     assert "应为以元为单位的数值" in partial.text
     missing = staff.post(
         page,
-        data={"csrf_token": csrf(page), "transaction_amount": "1,000,000", "project_id": "JY-9"},
+        data={
+            "csrf_token": csrf(page),
+            "transaction_amount": "1,000,000",
+            "contract_registration_number": "JY-2021-000009",
+        },
     )
     assert missing.status_code == 422
     for name in ("cooperation_mode", "counterparty_kind", "contract_date"):
         assert f'<p class="error" id="f-{name}-error">必填</p>' in missing.text
     assert "有 3 项信息需要修改" in missing.text
-    assert 'value="JY-9"' in missing.text, "the input is kept"
+    assert 'value="JY-2021-000009"' in missing.text, "the input is kept"
     assert _count(engine, Claim) == 0
     data = {**CONTRACT, "transaction_amount": "1,000,000", "csrf_token": csrf(page)}
     filed = staff.post(page, data=data, follow_redirects=False)
@@ -336,18 +361,28 @@ def test_staff_file_on_an_enterprises_behalf_with_every_problem_shown(
     assert "王芳" in review and "200,000.00 元" in review
 
 
-def test_a_claim_date_outside_the_policy_is_refused(
+def test_staff_date_a_claim_back_within_the_bound_and_never_ahead(
     staff: TestClient, engine: Engine, csrf: CsrfOf
 ) -> None:
     page = f"/staff/enterprises/{DEMO_USCC}/claims/new?policy=startup-subsidy"
-    response = staff.post(
-        page,
-        data={"csrf_token": csrf(page), "founder_id_number": FOUNDER, "claim_date": "2019-01-01"},
-    )
-    assert response.status_code == 422
-    assert "在申请日期 2019-01-01 未生效或不存在" in response.text
-    assert FOUNDER not in response.text
+    today = clock.today()
+    assert "最早 30 天前，不能晚于今天" in staff.get(page).text
+    for day, problem in (
+        (today - timedelta(days=31), f"申请日期最早可补填至 {today - timedelta(days=30)}"),
+        (today + timedelta(days=1), "晚于今天"),
+    ):
+        data = {"csrf_token": csrf(page), "founder_id_number": FOUNDER, "claim_date": str(day)}
+        response = staff.post(page, data=data)
+        assert response.status_code == 422
+        assert re.search(f'<p class="error" id="f-claim_date-error">[^<]*{problem}', response.text)
+        assert FOUNDER not in response.text
     assert _count(engine, Claim) == 0
+    received = today - timedelta(days=30)
+    data = {"csrf_token": csrf(page), "founder_id_number": FOUNDER, "claim_date": str(received)}
+    assert staff.post(page, data=data, follow_redirects=False).status_code == 303
+    with session_scope(engine) as session:
+        [claim] = PayoutRepository(session).queue()
+        assert claim.claim_date == received
 
 
 @pytest.mark.parametrize(
@@ -377,3 +412,36 @@ def test_staff_export_approved_payouts(staff: TestClient, engine: Engine) -> Non
     assert f",{DEMO_USCC},一次性开业补贴," in csv.content.decode("utf-8-sig")
     xlsx = staff.get("/staff/payouts/export.xlsx")
     assert xlsx.status_code == 200 and xlsx.content[:2] == b"PK"
+
+
+def test_staff_export_refuses_a_ledger_that_does_not_verify(
+    staff: TestClient, ledger_checkpoints: Path
+) -> None:
+    ledger_checkpoints.write_text("forged\n", "utf-8")
+    refused = staff.get("/staff/payouts/export.csv")
+    assert refused.status_code == 422
+    assert refused.headers["content-type"].startswith("text/html")
+    assert "无法导出" in refused.text
+    assert "账本核验未通过，不能导出：检查点文件第 1 行格式或签名无效。" in refused.text
+
+
+def test_an_enterprise_sees_whether_its_claim_fits_not_what_others_used(
+    client: TestClient, engine: Engine, sign_in: SignIn
+) -> None:
+    with session_scope(engine) as session:
+        in_jiyuan = parse_profile({**OTHER.model_dump(), "registration_area": "419001"})
+        EnterpriseRepository(session).save(in_jiyuan, "registration", "test")
+    theirs = _file(engine, "tech-transfer-subsidy", CONTRACT, OTHER_USCC)
+    with session_scope(engine) as session:
+        service.decide(session, theirs, DecisionKind.APPROVE, STAFF, amount=Decimal(200000))
+    mine = _file(engine, "tech-transfer-subsidy", CONTRACT)
+    sign_in("yinhui")
+    html = client.get(f"/me/claims/{mine}").text
+    assert "<strong>技术合同登记编号</strong>：本申请超出限额" in html
+    for hidden in ("已用", "剩余", "100,000.00", "可支付金额"):
+        assert hidden not in html, hidden
+    sign_in("wangfang")
+    staff_view = client.get(f"/staff/claims/{mine}").text
+    assert re.search(
+        r"<dt>已用</dt><dd>200,000.00 元.*<dt>剩余</dt><dd>100,000.00 元", staff_view, re.S
+    )

@@ -4,14 +4,16 @@ from decimal import Decimal
 import pytest
 
 from matcher.rules.ast import Value
-from matcher.web.fields import FieldInvalid, FieldSpec, Kind, parse_date, parse_field
+from matcher.web.fields import FieldInvalid, FieldKind, FieldSpec, parse_date, parse_field
 
-INTEGER = FieldSpec("employees", "从业人数", Kind.INTEGER)
-MONEY = FieldSpec("operating_revenue", "营业收入（元）", Kind.MONEY)
-DATE = FieldSpec("registered_on", "登记注册日期", Kind.DATE)
-YES_NO = FieldSpec("exporter", "有出口业务", Kind.YES_NO, (("true", "是"), ("false", "否")))
-CHOICE = FieldSpec("credit_list", "信用红黑榜", Kind.CHOICE, (("red", "红榜"), ("none", "未上榜")))
-TEXT = FieldSpec("name", "企业名称", Kind.TEXT)
+INTEGER = FieldSpec("employees", "从业人数", FieldKind.INTEGER)
+MONEY = FieldSpec("operating_revenue", "营业收入（元）", FieldKind.MONEY)
+DATE = FieldSpec("registered_on", "登记注册日期", FieldKind.DATE)
+YES_NO = FieldSpec("exporter", "有出口业务", FieldKind.YES_NO, (("true", "是"), ("false", "否")))
+CHOICE = FieldSpec(
+    "credit_list", "信用红黑榜", FieldKind.CHOICE, (("red", "红榜"), ("none", "未上榜"))
+)
+TEXT = FieldSpec("name", "企业名称", FieldKind.TEXT)
 
 
 @pytest.mark.parametrize("spec", [INTEGER, MONEY, DATE, YES_NO, CHOICE, TEXT])

@@ -7,6 +7,7 @@ from sqlalchemy import Engine
 
 from matcher.db import session_scope
 from matcher.enterprises.repository import EnterpriseRepository
+from matcher.profiles.declared import NO_DECLARED_FACTS
 from matcher.profiles.parse import parse_profile
 
 SCOPE_ONLY = "91419001MA4000002J"  # registered with its business scope and no industry code
@@ -31,7 +32,7 @@ def _seed_scope_only(engine: Engine) -> None:
 def _industry(engine: Engine) -> tuple[str | None, str]:
     with session_scope(engine) as session:
         repository = EnterpriseRepository(session)
-        profile = repository.get(SCOPE_ONLY)
+        profile = repository.get(SCOPE_ONLY, NO_DECLARED_FACTS)
         assert profile is not None
         record = repository.provenance(SCOPE_ONLY).get("industry_code")
         return profile.industry_code, record.source if record else "—"

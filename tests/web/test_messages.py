@@ -24,9 +24,10 @@ WAITING, ENTITLED = date(2020, 8, 1), date(2020, 10, 1)  # the demo's first year
 def _runs_and_notices(engine: Engine, catalog: Catalog) -> None:
     with session_scope(engine) as session:
         publish(session, catalog, ENTITLED)
-        startup = [catalog.get("startup-subsidy")]
-        match_population(session, [p for p in startup if p is not None], WAITING)
-        match_population(session, [p for p in startup if p is not None], ENTITLED)
+    startup = [catalog.get("startup-subsidy")]
+    match_population(engine, [p for p in startup if p is not None], WAITING)
+    match_population(engine, [p for p in startup if p is not None], ENTITLED)
+    with session_scope(engine) as session:
         plan = notice_plan(session, ENTITLED)
         assert plan is not None
         enqueue(session, plan)

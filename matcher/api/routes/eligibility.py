@@ -1,6 +1,5 @@
 """The anonymous 政策计算器: a profile in, an entitlement list out, nothing stored."""
 
-from datetime import date
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Body, Depends, Response
@@ -10,10 +9,12 @@ from matcher import clock
 from matcher.api.deps import CatalogDep
 from matcher.api.ratelimit import anonymous_limit
 from matcher.api.responses import entitlement_response
+from matcher.bounds import Day
 from matcher.eligibility.evaluate import evaluate
 from matcher.eligibility.results import EntitlementList
 from matcher.enterprises.schemas import EnterpriseWrite, ProfileIn
 from matcher.enterprises.service import anonymous_profile
+from matcher.text import PlainJson
 
 router = APIRouter(tags=["calculator"])
 
@@ -22,8 +23,8 @@ class CalculatorRequest(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     profile: ProfileIn
-    as_of: date | None = Field(None, description="评估日期，默认今天")
-    claims: dict[str, dict[str, Any]] | None = Field(
+    as_of: Day | None = Field(None, description="评估日期，默认今天")
+    claims: Annotated[dict[str, dict[str, Any]], PlainJson] | None = Field(
         None, description="按政策 id 给出的申请事实，如技术合同的交易额"
     )
 
@@ -52,7 +53,7 @@ def calculate(
     catalog: CatalogDep,
     body: Annotated[CalculatorRequest, Body(openapi_examples={"示例企业": {"value": EXAMPLE}})],
 ) -> Response:
-    profile = anonymous_profile(EnterpriseWrite(profile=body.profile))
+    profile = anonymous_profile(EnterpriseWrite(profile=body.profile), catalog.facts)
     return entitlement_response(
         evaluate(profile, body.as_of or clock.today(), catalog, body.claims)
     )

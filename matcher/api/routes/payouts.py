@@ -15,6 +15,7 @@ from matcher.payouts.schemas import (
     ClaimPublic,
     DecisionCreate,
     DecisionPublic,
+    OwnVerificationPublic,
     ReversalCreate,
     VerificationPublic,
 )
@@ -30,9 +31,7 @@ router = APIRouter(tags=["policy window"])
     summary="提交兑现申请",
 )
 def file_claim(session: SessionDep, who: CurrentPrincipal, body: ClaimCreate) -> ClaimPublic:
-    claim = service.file_claim(
-        session, body.uscc, body.policy_id, body.facts, body.claim_date or clock.today(), who
-    )
+    claim = service.file_claim(session, body.uscc, body.policy_id, body.facts, body.claim_date, who)
     return ClaimPublic.of(claim, clock.today())
 
 
@@ -49,11 +48,17 @@ def list_claims(
     return [ClaimPublic.of(c, today) for c in PayoutRepository(session).queue(uscc, open_only)]
 
 
-@router.get("/claims/{claim_id}", response_model=VerificationPublic, summary="申请及核验结果")
+@router.get(
+    "/claims/{claim_id}",
+    response_model=VerificationPublic | OwnVerificationPublic,
+    summary="申请及核验结果（企业只看到本申请是否在各项限额内）",
+)
 def read_claim(
     session: SessionDep, who: CurrentPrincipal, claim_id: RecordId
-) -> VerificationPublic:
+) -> VerificationPublic | OwnVerificationPublic:
     claim, verification = service.verification_of(session, claim_id, who)
+    if who.role is Role.ENTERPRISE:
+        return OwnVerificationPublic.of(claim, verification, clock.today())
     return VerificationPublic.of(claim, verification, clock.today())
 
 
@@ -96,7 +101,12 @@ def reverse(
     return DecisionPublic.of(service.reverse(session, decision_id, body.reason, staff))
 
 
-@router.get("/payouts/export", summary="导出已批准兑现（财务）", response_class=Response)
+@router.get(
+    "/payouts/export",
+    summary="导出已批准兑现（财务）",
+    description="账本核验未通过时拒绝导出（422，`ledger_invalid`）。",
+    response_class=Response,
+)
 def export_payouts(
     session: SessionDep,
     catalog: CatalogDep,
@@ -104,6 +114,6 @@ def export_payouts(
     format: Annotated[Literal["csv", "xlsx"], Query()] = "csv",
 ) -> Response:
     titles = {p.id: p.policy.title for p in catalog}
-    document = export.document(PayoutRepository(session).approved(), titles, format)
+    document = export.document(session, titles, format)
     headers = {"Content-Disposition": f'attachment; filename="{document.filename}"'}
     return Response(content=document.content, media_type=document.media_type, headers=headers)

@@ -6,7 +6,8 @@ from typing import Annotated
 from fastapi import APIRouter, Query
 from pydantic import BaseModel
 
-from matcher.api.deps import CatalogDep
+from matcher.api.deps import CatalogDep, PolicyIdPath
+from matcher.bounds import Day
 from matcher.errors import NotFound
 from matcher.policies.compile import CompiledPolicy
 from matcher.policies.model import BENEFIT_KIND_LABELS, Policy
@@ -21,7 +22,7 @@ class PolicySummary(BaseModel):
     benefit_kind: str
     benefit_kind_label: str
     document: str
-    article: int
+    article: int | None
     lead_unit: str
     effective_from: date
     effective_until: date | None
@@ -53,14 +54,14 @@ def summary_of(compiled: CompiledPolicy) -> PolicySummary:
 @router.get("", response_model=list[PolicySummary], summary="政策库")
 def list_policies(
     catalog: CatalogDep,
-    in_force_on: Annotated[date | None, Query(description="只列出该日有效的政策")] = None,
+    in_force_on: Annotated[Day | None, Query(description="只列出该日有效的政策")] = None,
 ) -> list[PolicySummary]:
     policies = catalog.in_force(in_force_on) if in_force_on else catalog.policies
     return [summary_of(p) for p in policies]
 
 
 @router.get("/{policy_id}", response_model=PolicyDetail, summary="政策详情：条件、原文、申请方式")
-def read_policy(catalog: CatalogDep, policy_id: str) -> PolicyDetail:
+def read_policy(catalog: CatalogDep, policy_id: PolicyIdPath) -> PolicyDetail:
     compiled = catalog.get(policy_id)
     if compiled is None:
         raise NotFound("政策")

@@ -5,6 +5,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from matcher.api.ratelimit import anonymous_limit
 from matcher.tagging import IndustrySuggestions, suggest
+from matcher.text import Paragraph
 
 router = APIRouter(prefix="/tagging", tags=["tagging"])
 
@@ -12,7 +13,7 @@ router = APIRouter(prefix="/tagging", tags=["tagging"])
 class SuggestRequest(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    text: str = Field(
+    text: Paragraph = Field(
         max_length=100_000, description="经营范围", examples=["钢材压延加工；金属结构制造"]
     )
     top_k: int = Field(3, ge=1, le=10)

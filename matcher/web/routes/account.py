@@ -44,6 +44,16 @@ def login(request: Request, db: SessionDep, form: FormDep) -> HTMLResponse | Red
     """Sign in with username and password; on failure the form again, with the username kept."""
     username, password = form.get("username", "").strip(), form.get("password", "")
     target = local_path(form.get("next"))
+    client = request.client.host if request.client else "unknown"
+    if not request.app.state.login_throttle.admit(client, username):
+        return render(
+            request,
+            "login.html",
+            status=429,
+            next=target,
+            username=username,
+            error="登录尝试过于频繁，请一分钟后再试。",
+        )
     who = authenticate_password(db, username, password) if username and password else None
     if who is None:
         return render(
@@ -53,7 +63,7 @@ def login(request: Request, db: SessionDep, form: FormDep) -> HTMLResponse | Red
             username=username,
             error="用户名或密码不正确，请重新输入。",
         )
-    session.sign_in(request, who)
+    session.sign_in(request, who, username)
     return RedirectResponse(target or _home_of(who), status_code=303)
 
 

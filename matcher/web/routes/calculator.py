@@ -6,7 +6,7 @@ from fastapi.responses import HTMLResponse
 from matcher import clock
 from matcher.api.deps import CatalogDep
 from matcher.eligibility.evaluate import evaluate
-from matcher.web.calculator_form import CalculatorForm, read_calculator
+from matcher.web.calculator_form import CalculatorForm, calculator_groups, read_calculator
 from matcher.web.deps import FormDep
 from matcher.web.errors import PageError
 from matcher.web.rendering import render
@@ -23,15 +23,16 @@ def _rate_limit(request: Request) -> None:
 
 
 @router.get("/calculator")
-def calculator_page(request: Request) -> HTMLResponse:
-    """The empty form."""
-    return render(request, "calculator.html", form=CalculatorForm(), result=None)
+def calculator_page(request: Request, catalog: CatalogDep) -> HTMLResponse:
+    """The empty form, with a field for each fact the catalog declares."""
+    form = CalculatorForm(groups=calculator_groups(catalog.facts))
+    return render(request, "calculator.html", form=form, result=None)
 
 
 @router.post("/calculator", dependencies=[Depends(_rate_limit)])
 def calculate(request: Request, catalog: CatalogDep, posted: FormDep) -> HTMLResponse:
     """The result, or the form again with a message beside each bad field."""
-    form = read_calculator(posted, clock.today())
+    form = read_calculator(posted, clock.today(), catalog.facts)
     if form.parsed is None:
         return render(request, "calculator.html", status=422, form=form, result=None)
     result = evaluate(form.parsed.profile, form.parsed.as_of, catalog)

@@ -11,9 +11,12 @@ from sqlmodel import Session
 
 from matcher import clock
 from matcher.api.deps import CatalogDep, SessionDep
+from matcher.api.errors import status_of
 from matcher.auth.service import Principal
+from matcher.bounds import INT32_MAX
 from matcher.payouts import export, service
 from matcher.payouts.export import Format
+from matcher.payouts.ledger import LedgerInvalid
 from matcher.payouts.repository import PayoutRepository
 from matcher.payouts.tables import Decision, DecisionKind
 from matcher.policies.catalog import Catalog
@@ -33,12 +36,10 @@ from matcher.web.views.review import load_review
 
 router = APIRouter(prefix="/staff")
 
-_LARGEST_ID = 2**31 - 1
-"""Ids are 32-bit integers in the database; a larger number names no claim."""
-
 
 def claim_id_path(claim_id: int) -> int:
-    if not 0 < claim_id <= _LARGEST_ID:
+    """Ids are 32-bit integers in the database; any other number names no claim."""
+    if not 0 < claim_id <= INT32_MAX:
         raise PageError(404, "未找到该申请", "申请不存在")
     return claim_id
 
@@ -148,9 +149,12 @@ def reverse(
 
 
 def _export(db: Session, catalog: Catalog, kind: Format) -> Response:
-    """已批准兑现 for finance, exactly as the API exports them."""
+    """已批准兑现 for finance, exactly as the API exports them: only from a ledger that verifies."""
     titles = {p.id: p.policy.title for p in catalog}
-    exported = export.document(PayoutRepository(db).approved(), titles, kind)
+    try:
+        exported = export.document(db, titles, kind)
+    except LedgerInvalid as error:
+        raise PageError(status_of(error), "无法导出", error.message) from None
     headers = {
         "Content-Disposition": f'attachment; filename="{exported.filename}"',
         "Cache-Control": "no-store",

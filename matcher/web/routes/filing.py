@@ -39,10 +39,18 @@ class Filing:
     """The page with the enterprise's entitlements."""
     claims: str
     """Where a filed claim is shown, as ``<claims>/<id>``."""
+    staff: bool
+    """Staff file it for the enterprise, and may date it back; an enterprise files it today."""
 
 
 def _filing(
-    db: Session, catalog: Catalog, policy_id: str | None, uscc: str, back: str, claims: str
+    db: Session,
+    catalog: Catalog,
+    policy_id: str | None,
+    uscc: str,
+    back: str,
+    claims: str,
+    staff: bool,
 ) -> Filing:
     compiled = catalog.get(policy_id or "")
     if compiled is None:
@@ -51,16 +59,17 @@ def _filing(
     if record is None:
         message = "企业档案尚未建立，请联系惠企政策兑现专窗登记企业信息。"
         raise PageError(404, "未找到该企业", message)
-    return Filing(compiled, uscc, record["name"], back, claims)
+    return Filing(compiled, uscc, record["name"], back, claims, staff)
 
 
 def _mine(db: Session, catalog: Catalog, who: Principal, policy_id: str | None) -> Filing:
     assert who.uscc is not None, "an enterprise account is always bound to a code"
-    return _filing(db, catalog, policy_id, who.uscc, "/me", "/me/claims")
+    return _filing(db, catalog, policy_id, who.uscc, "/me", "/me/claims", staff=False)
 
 
 def _theirs(db: Session, catalog: Catalog, uscc: str, policy_id: str | None) -> Filing:
-    return _filing(db, catalog, policy_id, uscc, f"/staff/enterprises/{uscc}", "/staff/claims")
+    back = f"/staff/enterprises/{uscc}"
+    return _filing(db, catalog, policy_id, uscc, back, "/staff/claims", staff=True)
 
 
 def _form_page(
@@ -73,7 +82,7 @@ def _file(
     request: Request, db: Session, filing: Filing, who: Principal, posted: dict[str, str]
 ) -> HTMLResponse | RedirectResponse:
     """File the claim and show it; or the form again, every problem beside its field."""
-    form = read_claim_form(filing.policy.policy, posted, clock.today())
+    form = read_claim_form(filing.policy.policy, posted, filing.staff)
     if form.parsed is None:
         return _form_page(request, filing, form, 422)
     facts, claim_date = form.parsed.facts, form.parsed.claim_date
@@ -95,7 +104,9 @@ def my_claim_form(
 ) -> HTMLResponse:
     """The claim form of ``?policy=``, for the signed-in enterprise."""
     filing = _mine(db, catalog, who, policy)
-    return _form_page(request, filing, empty_claim_form(filing.policy.policy, clock.today()))
+    return _form_page(
+        request, filing, empty_claim_form(filing.policy.policy, clock.today(), filing.staff)
+    )
 
 
 @router.post("/me/claims/new", response_model=None)
@@ -122,7 +133,9 @@ def their_claim_form(
 ) -> HTMLResponse:
     """The claim form of ``?policy=``, filled in by staff for the enterprise ``uscc``."""
     filing = _theirs(db, catalog, uscc, policy)
-    return _form_page(request, filing, empty_claim_form(filing.policy.policy, clock.today()))
+    return _form_page(
+        request, filing, empty_claim_form(filing.policy.policy, clock.today(), filing.staff)
+    )
 
 
 @router.post("/staff/enterprises/{uscc}/claims/new", response_model=None)

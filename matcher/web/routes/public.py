@@ -30,4 +30,6 @@ def policy_page(request: Request, catalog: CatalogDep, policy_id: str) -> HTMLRe
     compiled = catalog.get(policy_id)
     if compiled is None:
         raise PageError(404, "未找到该政策", "政策库中没有这项政策，请从政策库列表进入。")
-    return render(request, "policy.html", view=present_policy(compiled), today=clock.today())
+    return render(
+        request, "policy.html", view=present_policy(compiled, catalog), today=clock.today()
+    )

@@ -25,9 +25,9 @@ def load_enterprise(
 ) -> EnterpriseView | None:
     """``None`` when no enterprise with that code is on record."""
     repository = EnterpriseRepository(session)
-    profile = repository.get(uscc)
+    profile = repository.get(uscc, catalog.facts)
     if profile is None:
         return None
-    facts = present_profile(profile, repository.provenance(uscc))
+    facts = present_profile(profile, repository.provenance(uscc), catalog.facts)
     result = present_result(evaluate(profile, as_of, catalog), catalog)
     return EnterpriseView(profile, facts, result)

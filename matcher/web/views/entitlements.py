@@ -12,6 +12,7 @@ from matcher.eligibility.results import (
     Status,
 )
 from matcher.policies.catalog import Catalog
+from matcher.profiles.declared import DeclaredFacts
 from matcher.profiles.labels import show_value
 from matcher.profiles.schema import enterprise_schema, fact_label
 from matcher.rules import Schema
@@ -41,6 +42,8 @@ class EntitlementView:
     """What is still undetermined, as requests: "请补充：从业人数"."""
     unmet: tuple[str, ...]
     """Labels of the criteria that failed."""
+    rivals: tuple[str, ...] = ()
+    """Titles of the benefits that cannot be combined with this one."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -64,21 +67,29 @@ def question(missing: MissingFact, schema: Schema) -> str:
     return f"请补充：{label}{hint}"
 
 
-def _criterion(criterion: CriterionResult, schema: Schema) -> CriterionView:
+def _criterion(
+    criterion: CriterionResult, schema: Schema, declared: DeclaredFacts
+) -> CriterionView:
     seen = tuple(
-        Seen(fact_label(schema, path), show_value(path, value))
+        Seen(fact_label(schema, path), show_value(path, value, declared.words(path)))
         for path, value in criterion.values.items()
     )
     return CriterionView(criterion, OUTCOME_MARKS[criterion.result], seen)
 
 
-def _entitlement(entitlement: Entitlement, schema: Schema) -> EntitlementView:
+def _entitlement(entitlement: Entitlement, schema: Schema, catalog: Catalog) -> EntitlementView:
     return EntitlementView(
         entitlement,
-        tuple(_criterion(c, schema) for c in entitlement.criteria),
+        tuple(_criterion(c, schema, catalog.facts) for c in entitlement.criteria),
         tuple(question(m, schema) for m in entitlement.missing_facts),
         tuple(c.label for c in entitlement.criteria if c.result is Outcome.FAIL),
+        tuple(_title(catalog, other) for other in entitlement.excludes),
     )
+
+
+def _title(catalog: Catalog, policy_id: str) -> str:
+    compiled = catalog.get(policy_id)
+    return policy_id if compiled is None else compiled.policy.title
 
 
 def present_result(result: EntitlementList, catalog: Catalog) -> ResultView:
@@ -87,7 +98,7 @@ def present_result(result: EntitlementList, catalog: Catalog) -> ResultView:
     for entitlement in result.entitlements:
         compiled = catalog.get(entitlement.policy_id)
         schema = compiled.schema if compiled is not None else enterprise_schema()
-        views.append(_entitlement(entitlement, schema))
+        views.append(_entitlement(entitlement, schema, catalog))
     groups = tuple(
         StatusGroup(status, tuple(v for v in views if v.entitlement.status is status))
         for status in _ORDER

@@ -10,12 +10,13 @@ from sqlmodel import Session
 from matcher import clock
 from matcher.api.errors import status_of
 from matcher.auth.service import Principal
+from matcher.auth.tables import Role
 from matcher.eligibility.results import CriterionResult
 from matcher.errors import DomainError, NotFound
 from matcher.payouts import service
 from matcher.payouts.repository import PayoutRepository
 from matcher.payouts.tables import DECISION_LABELS, OPEN_STATUSES, Decision
-from matcher.payouts.verification import BUDGET_BUCKET, LimitCheck, Verification
+from matcher.payouts.verification import LimitCheck, LimitFit, Verification, is_budget
 from matcher.policies.catalog import Catalog
 from matcher.policies.claims import parse_claim
 from matcher.policies.compile import CompiledPolicy
@@ -31,7 +32,8 @@ from matcher.web.views.policy import SHORT_VERSION
 
 @dataclass(frozen=True, slots=True)
 class LimitRow:
-    """One limit in words: 项目编号 JY-001, at most 300,000.00 元, so much used, so much left."""
+    """One limit in words: 技术合同登记编号 JY2021000001, at most 300,000.00 元, so much used,
+    so much left."""
 
     label: str
     key: str | None
@@ -61,6 +63,9 @@ class ClaimReview:
     verification: Verification
     criteria: tuple[CriterionView, ...]
     limits: tuple[LimitRow, ...]
+    """For staff: each limit with what other claims used; empty for the enterprise."""
+    fits: tuple[LimitFit, ...]
+    """For the enterprise: only whether its claim fits under each limit; empty for staff."""
     history: tuple[DecisionRow, ...]
     standing_approval: Decision | None
 
@@ -94,7 +99,7 @@ def _criterion(criterion: CriterionResult, policy: CompiledPolicy) -> CriterionV
 
 def _limit(check: LimitCheck, policy: CompiledPolicy) -> LimitRow:
     key = None
-    if check.bucket != BUDGET_BUCKET:
+    if not is_budget(check.bucket):
         path, _, value = check.bucket.partition("=")
         key = show_claim_value(policy, path, value)
     if check.max_count is not None:
@@ -137,13 +142,15 @@ def load_review(
     policy = verification.policy
     facts = _seen(policy, parse_claim(policy.claim_model, claim.facts))
     repository = PayoutRepository(session)
+    staff = who.role is not Role.ENTERPRISE
     return ClaimReview(
         claim_rows(session, catalog, [claim], today)[0],
         _when(claim.filed_at),
         facts,
         verification,
         tuple(_criterion(c, policy) for c in verification.entitlement.criteria),
-        tuple(_limit(check, policy) for check in verification.limits),
+        tuple(_limit(check, policy) for check in verification.limits) if staff else (),
+        () if staff else verification.fits,
         _history(list(repository.decisions(claim_id))),
         repository.standing_approval(claim_id),
     )

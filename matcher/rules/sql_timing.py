@@ -2,7 +2,7 @@
 
 The same shapes are recognised (``years_between(X, as_of) >= n`` and its months and days
 kin, ``as_of >= date``, ``and``/``or`` of such shapes), by the same helpers; only the
-solving happens in SQL, for every enterprise at once.
+solving happens in SQL, for every row at once.
 """
 
 from collections.abc import Callable, Sequence
