@@ -107,7 +107,16 @@ SIZE = (
     "enterprise.monthly_sales <= 100000 and enterprise.tech_staff >= 3"
     " and enterprise.certified_on <= as_of"
 )
-AMOUNT = "enterprise.monthly_sales * enterprise.relief_rate / 100"
+AMOUNT = "min(enterprise.monthly_sales * enterprise.relief_rate / 100, param.relief_cap)"
+CAP = {
+    "label": "每月减免上限",
+    "unit": "元",
+    "values": [
+        {"from": "2020-01-01", "value": "3000", "source": "试点文件 第一条", "clause": "3000元"},
+        {"from": "2021-07-01", "value": "2000", "source": "试点文件 第二条", "clause": "2000元"},
+    ],
+}
+"""A dated parameter beside the declared facts: the cap falls from 3,000 to 2,000 yuan."""
 
 CASES_YAML = """\
 - name: 小规模纳税人，月销售额8万元，减免3%
@@ -122,6 +131,18 @@ CASES_YAML = """\
       certified_on: 2020-05-01
       tax_office: 济源税务局
   expect: {status: eligible, amount: "2400.00"}
+- name: 上限降为2000元后
+  as_of: 2021-07-01
+  profile:
+    facts:
+      small_scale_taxpayer: true
+      taxpayer_grade: a
+      monthly_sales: "80000.00"
+      relief_rate: "3"
+      tech_staff: 5
+      certified_on: 2020-05-01
+      tax_office: 济源税务局
+  expect: {status: eligible, amount: "2000.00"}
 - name: 一般纳税人
   as_of: 2021-01-01
   profile: {facts: {small_scale_taxpayer: false}}
@@ -147,6 +168,7 @@ def _add_policy(root: Path) -> None:
     first, second = policy["criteria"][:2]
     policy.update(id=POLICY_ID, title="小规模纳税人增值税减免", criteria=[first, second])
     policy["benefit"]["amount"] = AMOUNT
+    policy["parameters"] = {"relief_cap": CAP}
     first.update(id="small_scale", label="小规模纳税人，分级为甲级或乙级", expr=ELIGIBILITY)
     second.update(id="size", label="月销售额10万元以下，科技人员3人以上", expr=SIZE)
     text = yaml.safe_dump(policy, allow_unicode=True, sort_keys=False)
@@ -214,6 +236,7 @@ def test_the_policy_cases_run_with_declared_facts(catalog: Catalog) -> None:
     outcomes = [run_case(case) for case in load_cases(catalog) if case.policy.id == POLICY_ID]
     assert [(o.name, o.problems) for o in outcomes] == [
         ("小规模纳税人，月销售额8万元，减免3%", ()),
+        ("上限降为2000元后", ()),
         ("一般纳税人", ()),
     ]
 
@@ -572,3 +595,10 @@ def test_staff_record_declared_facts_as_verified(
     with Session(engine) as session:
         unchanged = EnterpriseRepository(session).get(USCC, catalog.facts)
     assert unchanged == stored
+
+
+def test_the_policy_page_shows_the_dated_parameter_with_its_source(client: TestClient) -> None:
+    page = client.get(f"/policies/{POLICY_ID}").text
+    assert "每月减免上限：2020-01-01 起 3,000.00 元（试点文件 第一条）" in page
+    assert "2021-07-01 起 2,000.00 元（试点文件 第二条）" in page
+    assert "param." not in page, "people read the parameter's label, not its name"
