@@ -112,13 +112,29 @@ def authenticate_password(session: Session, username: str, password: str) -> Pri
     return _principal_of(account)
 
 
-def account_principal(session: Session, username: str) -> Principal | None:
+def account_principal(session: Session, username: str, epoch: int) -> Principal | None:
     """Who the signed-in ``username`` is now: ``None`` once the account is disabled or gone,
-    so that a session ends with its account at the next request."""
+    or has signed out since this session began (``epoch``), so that a session ends with its
+    account at the next request."""
     account = _account(session, username)
-    if account is None or account.disabled_at is not None:
+    if account is None or account.disabled_at is not None or account.session_epoch != epoch:
         return None
     return _principal_of(account)
+
+
+def session_epoch(session: Session, username: str) -> int:
+    """The epoch a session signed in now belongs to."""
+    account = _account(session, username)
+    return 0 if account is None else account.session_epoch
+
+
+def end_sessions(session: Session, username: str) -> None:
+    """End every session of ``username``: a copied cookie is worth nothing after sign-out."""
+    account = _account(session, username)
+    if account is not None:
+        account.session_epoch += 1
+        session.add(account)
+        session.flush()
 
 
 def disable_account(session: Session, username: str) -> Account | None:

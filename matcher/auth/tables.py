@@ -45,3 +45,5 @@ class Account(SQLModel, table=True):
     display_name: str = Field(max_length=100)
     created_at: datetime = Field(default_factory=now, sa_type=UtcDateTime)
     disabled_at: datetime | None = Field(default=None, sa_type=UtcDateTime)
+    session_epoch: int = 0
+    """Sessions started under an earlier epoch are over: signing out moves it on."""

@@ -62,7 +62,7 @@ def current_principal(request: Request, db: SessionDep) -> Principal | None:
     """The signed-in principal as its account stands now; a session whose account was
     disabled or removed (or that predates the username in the cookie) ends here."""
     account = session.username(request)
-    who = account_principal(db, account) if account is not None else None
+    who = account_principal(db, account, session.epoch(request)) if account is not None else None
     if who is None:
         if session.principal(request) is not None:
             session.sign_out(request)

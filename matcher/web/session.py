@@ -4,9 +4,11 @@ The cookie is Starlette's ``SessionMiddleware``: signed with the secret key (not
 HttpOnly, SameSite=Lax. It holds the signed-in username, the principal as pages show it (role,
 bound 统一社会信用代码, display name) and one random CSRF token per session. Every request
 looks the account up again (:func:`matcher.web.deps.current_principal`), so a disabled
-account's sessions end at once. Every form posts the token back; a POST whose token does
-not match the session's is refused before the route runs (synchronizer-token pattern). The
-token is created the first time a page renders a form, so browsing the 政策库 sets no cookie.
+account's sessions end at once, and signing out moves the account's session epoch on, so a
+copied cookie of any of its sessions is refused from then on. Every form posts the token
+back; a POST whose token does not match the session's is refused before the route runs
+(synchronizer-token pattern). The token is created the first time a page renders a form, so
+browsing the 政策库 sets no cookie.
 """
 
 import secrets
@@ -20,6 +22,7 @@ CSRF_FIELD = "csrf_token"
 _CSRF_KEY = "csrf"
 _PRINCIPAL_KEY = "principal"
 _USERNAME_KEY = "username"
+_EPOCH_KEY = "epoch"
 
 
 def csrf_token(request: Request) -> str:
@@ -57,16 +60,23 @@ def username(request: Request) -> str | None:
     return name if isinstance(name, str) else None
 
 
+def epoch(request: Request) -> int:
+    """The account's session epoch when this session signed in (see ``end_sessions``)."""
+    value = request.session.get(_EPOCH_KEY)
+    return value if isinstance(value, int) else -1
+
+
 def show(request: Request, who: Principal) -> None:
     """Remember ``who`` as the pages show the signed-in person."""
     request.session[_PRINCIPAL_KEY] = {"role": who.role.value, "uscc": who.uscc, "name": who.name}
 
 
-def sign_in(request: Request, who: Principal, account: str) -> None:
-    """Start a fresh session for ``who`` (the account named ``account``), with a new CSRF
-    token."""
+def sign_in(request: Request, who: Principal, account: str, epoch: int) -> None:
+    """Start a fresh session for ``who`` (the account named ``account``, now at session
+    ``epoch``), with a new CSRF token."""
     request.session.clear()
     request.session[_USERNAME_KEY] = account
+    request.session[_EPOCH_KEY] = epoch
     show(request, who)
     csrf_token(request)
 

@@ -64,3 +64,24 @@ def test_production_answers_carry_hsts(engine: Engine, catalog: Catalog) -> None
     config = Settings(database_url=url, environment="test")
     with TestClient(create_app(config, engine, catalog)) as client:
         assert "strict-transport-security" not in client.get("/").headers
+
+
+def test_signing_out_ends_the_session_even_for_a_copied_cookie(
+    client: TestClient, sign_in: SignIn, csrf: CsrfOf
+) -> None:
+    sign_in("yinhui")
+    assert client.get("/me").status_code == 200
+    copied = dict(client.cookies)
+    token = csrf("/me")
+    assert (
+        client.post("/logout", data={"csrf_token": token}, follow_redirects=False).status_code
+        == 303
+    )
+    client.cookies.clear()
+    for name, value in copied.items():
+        client.cookies.set(name, value)
+    replayed = client.get("/me", follow_redirects=False)
+    assert replayed.status_code == 303
+    assert replayed.headers["location"] == "/login?next=/me"
+    sign_in("yinhui")
+    assert client.get("/me").status_code == 200, "signing in again starts a valid session"

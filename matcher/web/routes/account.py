@@ -6,7 +6,7 @@ from fastapi import APIRouter, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse
 
 from matcher.api.deps import CatalogDep, SessionDep
-from matcher.auth.service import Principal, authenticate_password
+from matcher.auth.service import Principal, authenticate_password, end_sessions, session_epoch
 from matcher.auth.tables import Role
 from matcher.enterprises.repository import EnterpriseRepository
 from matcher.notices.pages import in_app_messages
@@ -63,13 +63,17 @@ def login(request: Request, db: SessionDep, form: FormDep) -> HTMLResponse | Red
             username=username,
             error="用户名或密码不正确，请重新输入。",
         )
-    session.sign_in(request, who, username)
+    session.sign_in(request, who, username, session_epoch(db, username))
     return RedirectResponse(target or _home_of(who), status_code=303)
 
 
 @router.post("/logout")
-def logout(request: Request) -> RedirectResponse:
-    """Sign out (a POST form, so no link or image can do it)."""
+def logout(request: Request, db: SessionDep) -> RedirectResponse:
+    """Sign out (a POST form, so no link or image can do it) of every session of the account:
+    its cookies, copied or not, are refused from now on."""
+    account = session.username(request)
+    if account is not None:
+        end_sessions(db, account)
     session.sign_out(request)
     return RedirectResponse("/", status_code=303)
 
