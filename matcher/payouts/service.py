@@ -119,8 +119,13 @@ def verification_of(
     claim = PayoutRepository(session).claim(claim_id)
     if claim is None or not viewer.may_see(claim.uscc):
         raise NotFound("申请")
+    return claim, _verified(session, claim)
+
+
+def _verified(session: Session, claim: Claim) -> Verification:
+    """``claim`` verified as it stands; a policy not in force on its date is a refusal."""
     try:
-        return claim, verify(session, claim)
+        return verify(session, claim)
     except NotInForce as error:
         raise DomainError("policy_not_in_force", str(error)) from None
 
@@ -228,7 +233,7 @@ def decide(
         raise DomainError("use_reversal", "冲正请使用冲正接口")
     if kind is not DecisionKind.APPROVE and not (reason and reason.strip()):
         raise DomainError("reason_required", "驳回或要求补充材料须说明理由")
-    _, verification = verification_of(session, claim_id, actor)
+    verification = _verified(session, claim)  # the claim locked above, not fetched again
     commitments: list[Commitment] = []
     if kind is DecisionKind.APPROVE:
         _check_approval(verification, amount)
