@@ -18,7 +18,7 @@ from matcher import clock
 from matcher.config import settings
 from matcher.errors import DomainError
 from matcher.payouts import checkpoints
-from matcher.payouts.chain import Commitment, commitments_of, verify_chain
+from matcher.payouts.chain import Commitment, commitments_of, seal, verify_chain
 from matcher.payouts.checkpoints import Checkpoint
 from matcher.payouts.repository import PayoutRepository
 from matcher.payouts.tables import (
@@ -102,6 +102,22 @@ def write_checkpoint(session: Session) -> Checkpoint:
     checkpoint = checkpoints.sign(report.records, report.head_hash, moment, settings().ledger_key)
     checkpoints.append(settings().ledger_checkpoints, checkpoint)
     return checkpoint
+
+
+def limit_problems(session: Session, policy_id: str) -> list[Problem]:
+    """Whether what the limits of ``policy_id`` sum (its ``ledger_entries``) is exactly what its
+    decisions commit, each decision's own hash and MAC checked: the limits a verification
+    reads must be the chain's, between whole-ledger verifications too. Costs one pass over
+    the policy's decisions."""
+    repository = PayoutRepository(session)
+    decisions = repository.decisions_of_policy(policy_id)
+    key = settings().ledger_key
+    problems = [
+        Problem(d.sequence, "记录的签名不符（已被改动）")
+        for d in decisions
+        if seal(d, d.prev_hash, key) != (d.hash, d.mac)
+    ]
+    return problems + _entry_problems(decisions, repository.entries(policy_id))
 
 
 def _entry_problems(decisions: Sequence[Decision], rows: Sequence[LedgerEntry]) -> list[Problem]:

@@ -69,8 +69,15 @@ class PayoutRepository:
         amount, count = self.session.exec(statement).one()
         return Decimal(amount).quantize(Decimal("0.01")), int(count)
 
-    def entries(self) -> Sequence[LedgerEntry]:
-        return self.session.exec(select(LedgerEntry)).all()
+    def entries(self, policy_id: str | None = None) -> Sequence[LedgerEntry]:
+        statement = select(LedgerEntry)
+        if policy_id is not None:
+            statement = statement.where(LedgerEntry.policy_id == policy_id)
+        return self.session.exec(statement).all()
+
+    def decisions_of_policy(self, policy_id: str) -> Sequence[Decision]:
+        statement = select(Decision).where(Decision.policy_id == policy_id)
+        return self.session.exec(statement.order_by(col(Decision.sequence))).all()
 
     def claim_statuses(self) -> dict[int, ClaimStatus]:
         rows = self.session.exec(select(Claim.id, Claim.status)).all()

@@ -12,6 +12,7 @@ from matcher.eligibility.evaluate import evaluate_one
 from matcher.eligibility.results import Entitlement, Status
 from matcher.enterprises.repository import EnterpriseRepository
 from matcher.payouts.founder_keys import ID_HASH_SUFFIX
+from matcher.payouts.ledger import limit_problems
 from matcher.payouts.repository import PayoutRepository
 from matcher.payouts.tables import Claim
 from matcher.policies.claims import parse_claim
@@ -174,6 +175,9 @@ def verify(session: Session, claim: Claim) -> Verification:
         PayoutRepository(session), policy, facts, claim.id, claim.claim_date.year
     )
     problems.extend(_founders_off_record(session, claim))
+    ledger = limit_problems(session, policy.id)
+    if ledger:
+        problems.append(f"限额账目与账本记录不符（{ledger[0]}），须先核查账本")
     payable = computed
     for check in checks:
         if check.max_count is not None and check.exhausted:

@@ -136,6 +136,15 @@ def test_an_approvals_ledger_entries_deleted(window: Api, file_claim: File, ledg
     )
     _refused(ledger("verify"), "第 3 条：限额账目与记录不符：缺少 claim.founder_id_hash=")
     assert "第 3 条：限额账目与记录不符" in _export_refused(window)
+    # The freed limit cannot be spent before anyone runs verify: the founder's second claim
+    # (another enterprise) is not approvable while the limits differ from the chain.
+    again = file_claim(*STARTUP, uscc=SECOND_USCC).json()["id"]
+    refused = _decide(window, again, kind="approve", amount="5000")
+    assert refused.status_code == 422
+    error = refused.json()["error"]
+    assert error["code"] == "not_approvable"
+    assert "限额账目与账本记录不符（第 3 条：限额账目与记录不符：缺少" in error["message"]
+    assert _decisions(window) == 3
 
 
 def test_a_changed_or_extra_ledger_entry(window: Api, file_claim: File, ledger: Ledger) -> None:
