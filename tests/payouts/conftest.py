@@ -91,3 +91,10 @@ def file_claim(window: Api) -> File:
         return window.client.post("/api/v1/claims", json=body, headers=window.headers("staff"))
 
     return file
+
+
+def decide(api: Api, claim_id: int, **body: Any) -> Any:
+    """Staff's decision on claim ``claim_id`` through the API (``kind``, ``amount``, ``reason``)."""
+    return api.client.post(
+        f"/api/v1/claims/{claim_id}/decisions", json=body, headers=api.headers("staff")
+    )

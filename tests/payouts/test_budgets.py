@@ -7,8 +7,7 @@ import pytest
 from matcher import clock
 from matcher.policies.catalog import Catalog, load_catalog
 from tests.conftest import Api
-from tests.payouts.conftest import CONTRACT, SECOND_USCC, File, catalog_in_force
-from tests.payouts.test_window import _decide
+from tests.payouts.conftest import CONTRACT, SECOND_USCC, File, catalog_in_force, decide
 
 YEAR = clock.today().year
 
@@ -29,7 +28,7 @@ def api_catalog(tmp_path: Path) -> Catalog:
 
 def test_a_year_s_budget_limits_the_payable_amount(window: Api, file_claim: File) -> None:
     first = file_claim("tech-transfer-subsidy", CONTRACT).json()
-    assert _decide(window, first["id"], kind="approve", amount="200000").status_code == 201
+    assert decide(window, first["id"], kind="approve", amount="200000").status_code == 201
     other = {**CONTRACT, "contract_registration_number": "JY2021000002"}
     second = file_claim("tech-transfer-subsidy", other, uscc=SECOND_USCC).json()
     verification = window.client.get(
@@ -38,6 +37,6 @@ def test_a_year_s_budget_limits_the_payable_amount(window: Api, file_claim: File
     budget = next(c for c in verification["limits"] if c["bucket"] == f"budget:{YEAR}")
     assert budget["label"] == f"{YEAR} 年度资金预算"
     assert verification["payable_amount"] == "50000.00"
-    over = _decide(window, second["id"], kind="approve", amount="60000")
+    over = decide(window, second["id"], kind="approve", amount="60000")
     assert over.json()["error"]["message"] == "批准金额 60000 元超过可支付金额 50000.00 元"
-    assert _decide(window, second["id"], kind="approve", amount="50000").status_code == 201
+    assert decide(window, second["id"], kind="approve", amount="50000").status_code == 201

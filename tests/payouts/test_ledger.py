@@ -5,7 +5,6 @@ concerns, and the finance export refuses while it stands."""
 from collections.abc import Callable, Iterator
 from decimal import Decimal
 from pathlib import Path
-from typing import Any
 
 import pytest
 import sqlalchemy as sa
@@ -22,7 +21,7 @@ from matcher.db import session_scope
 from matcher.payouts.chain import content_hash
 from matcher.payouts.tables import Decision
 from tests.conftest import ENTERPRISE_USCC, OTHER_USCC, Api
-from tests.payouts.conftest import FOUNDER, SECOND_USCC, File
+from tests.payouts.conftest import FOUNDER, SECOND_USCC, File, decide
 
 runner = CliRunner()
 Ledger = Callable[..., Result]
@@ -40,12 +39,6 @@ def ledger(window: Api, monkeypatch: pytest.MonkeyPatch) -> Ledger:
     return run
 
 
-def _decide(api: Api, claim_id: int, **body: Any) -> Any:
-    return api.client.post(
-        f"/api/v1/claims/{claim_id}/decisions", json=body, headers=api.headers("staff")
-    )
-
-
 def _three_records(window: Api, file_claim: File) -> dict[str, int]:
     """Materials asked for (record 1), a rejection (2), then an approval (3): the claims' ids."""
     claims = {
@@ -53,10 +46,10 @@ def _three_records(window: Api, file_claim: File) -> dict[str, int]:
         for who, uscc in (("asked", SECOND_USCC), ("rejected", OTHER_USCC))
     }
     claims["approved"] = file_claim(*STARTUP).json()["id"]
-    asked = _decide(window, claims["asked"], kind="request_materials", reason="请补充社保缴费记录")
+    asked = decide(window, claims["asked"], kind="request_materials", reason="请补充社保缴费记录")
     assert asked.status_code == 201, asked.text
-    assert _decide(window, claims["rejected"], kind="reject", reason="不符合").status_code == 201
-    assert _decide(window, claims["approved"], kind="approve", amount="5000").status_code == 201
+    assert decide(window, claims["rejected"], kind="reject", reason="不符合").status_code == 201
+    assert decide(window, claims["approved"], kind="approve", amount="5000").status_code == 201
     return claims
 
 
@@ -139,7 +132,7 @@ def test_an_approvals_ledger_entries_deleted(window: Api, file_claim: File, ledg
     # The freed limit cannot be spent before anyone runs verify: the founder's second claim
     # (another enterprise) is not approvable while the limits differ from the chain.
     again = file_claim(*STARTUP, uscc=SECOND_USCC).json()["id"]
-    refused = _decide(window, again, kind="approve", amount="5000")
+    refused = decide(window, again, kind="approve", amount="5000")
     assert refused.status_code == 422
     error = refused.json()["error"]
     assert error["code"] == "not_approvable"
@@ -173,14 +166,14 @@ def test_an_approved_claim_set_back_to_pending_is_not_approved_again(
         f"第 3 条：申请 #{claims['approved']} 的状态是待审核，但记录中它最后一项决定是批准"
         "（应为已批准）",
     )
-    again = _decide(window, claims["approved"], kind="approve", amount="5000")
+    again = decide(window, claims["approved"], kind="approve", amount="5000")
     assert again.status_code == 409
     assert again.json()["error"] == {
         "code": "already_decided",
         "message": "该申请已批准，不能再次决定",
         "details": [],
     }
-    rejected = _decide(window, claims["approved"], kind="reject", reason="重复")
+    rejected = decide(window, claims["approved"], kind="reject", reason="重复")
     assert rejected.status_code == 409
     assert _decisions(window) == 3
     assert "申请 #" in _export_refused(window)

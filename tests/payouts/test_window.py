@@ -1,7 +1,6 @@
 import io
 import json
 from datetime import timedelta
-from typing import Any
 
 from openpyxl import load_workbook
 from sqlalchemy import func, select, text
@@ -11,13 +10,7 @@ from matcher.db import session_scope
 from matcher.payouts.ledger import LedgerReport, verify_ledger
 from matcher.payouts.tables import Decision
 from tests.conftest import ENTERPRISE_USCC, OTHER_USCC, Api
-from tests.payouts.conftest import CONTRACT, FOUNDER, SECOND_USCC, File
-
-
-def _decide(api: Api, claim_id: int, **body: Any) -> Any:
-    return api.client.post(
-        f"/api/v1/claims/{claim_id}/decisions", json=body, headers=api.headers("staff")
-    )
+from tests.payouts.conftest import CONTRACT, FOUNDER, SECOND_USCC, File, decide
 
 
 def _decisions(api: Api) -> int:
@@ -42,7 +35,7 @@ def test_file_verify_and_approve_with_a_full_trace(window: Api, file_claim: File
     assert limit["label"] == "申领创业者（身份证号哈希）" and limit["used_count"] == 0
     criteria = verification["entitlement"]["criteria"]
     assert criteria[-1]["clause"] == "自工商登记注册之日起正常经营1年以上"
-    decided = _decide(window, claim["id"], kind="approve", amount="5000")
+    decided = decide(window, claim["id"], kind="approve", amount="5000")
     assert decided.status_code == 201, decided.text
     decision = decided.json()
     assert decision["sequence"] == 1 and decision["amount"] == "5000.00"
@@ -56,14 +49,14 @@ def test_file_verify_and_approve_with_a_full_trace(window: Api, file_claim: File
 
 def test_once_per_founder_across_enterprises(window: Api, file_claim: File) -> None:
     first = file_claim("startup-subsidy", {"founder_id_number": FOUNDER}).json()
-    assert _decide(window, first["id"], kind="approve", amount="5000").status_code == 201
+    assert decide(window, first["id"], kind="approve", amount="5000").status_code == 201
     second = file_claim("startup-subsidy", {"founder_id_number": FOUNDER}, uscc=SECOND_USCC).json()
     verification = window.client.get(
         f"/api/v1/claims/{second['id']}", headers=window.headers("staff")
     ).json()
     assert verification["payable_amount"] == "0.00"
     assert verification["limits"][0]["used_count"] == 1
-    refused = _decide(window, second["id"], kind="approve", amount="5000")
+    refused = decide(window, second["id"], kind="approve", amount="5000")
     assert refused.status_code == 422
     assert refused.json()["error"] == {
         "code": "limit_reached",
@@ -75,19 +68,19 @@ def test_once_per_founder_across_enterprises(window: Api, file_claim: File) -> N
 
 def test_project_cap_across_claims(window: Api, file_claim: File) -> None:
     first = file_claim("tech-transfer-subsidy", CONTRACT).json()
-    assert _decide(window, first["id"], kind="approve", amount="200000").status_code == 201
+    assert decide(window, first["id"], kind="approve", amount="200000").status_code == 201
     second = file_claim("tech-transfer-subsidy", CONTRACT, uscc=SECOND_USCC).json()
-    over = _decide(window, second["id"], kind="approve", amount="150000")
+    over = decide(window, second["id"], kind="approve", amount="150000")
     assert over.status_code == 422
     assert over.json()["error"]["code"] == "amount_over_cap"
     assert over.json()["error"]["message"] == "批准金额 150000 元超过可支付金额 100000.00 元"
-    assert _decide(window, second["id"], kind="approve", amount="100000").status_code == 201
+    assert decide(window, second["id"], kind="approve", amount="100000").status_code == 201
 
 
 def test_a_decided_claim_cannot_be_decided_again(window: Api, file_claim: File) -> None:
     claim = file_claim("startup-subsidy", {"founder_id_number": FOUNDER}).json()
-    assert _decide(window, claim["id"], kind="reject", reason="材料不全").status_code == 201
-    again = _decide(window, claim["id"], kind="approve", amount="5000")
+    assert decide(window, claim["id"], kind="reject", reason="材料不全").status_code == 201
+    again = decide(window, claim["id"], kind="approve", amount="5000")
     assert again.status_code == 409
     assert again.json()["error"]["message"] == "该申请已驳回，不能再次决定"
     assert _decisions(window) == 1
@@ -95,9 +88,9 @@ def test_a_decided_claim_cannot_be_decided_again(window: Api, file_claim: File) 
 
 def test_request_materials_keeps_the_claim_open(window: Api, file_claim: File) -> None:
     claim = file_claim("startup-subsidy", {"founder_id_number": FOUNDER}).json()
-    asked = _decide(window, claim["id"], kind="request_materials", reason="请补充社保缴费记录")
+    asked = decide(window, claim["id"], kind="request_materials", reason="请补充社保缴费记录")
     assert asked.status_code == 201
-    assert _decide(window, claim["id"], kind="approve", amount="5000").status_code == 201
+    assert decide(window, claim["id"], kind="approve", amount="5000").status_code == 201
 
 
 def test_bad_claims_and_decisions_write_nothing(window: Api, file_claim: File) -> None:
@@ -118,16 +111,16 @@ def test_bad_claims_and_decisions_write_nothing(window: Api, file_claim: File) -
     claims = window.client.get("/api/v1/claims", headers=window.headers("staff")).json()
     assert claims == []
     claim = file_claim("startup-subsidy", {"founder_id_number": FOUNDER}).json()
-    over = _decide(window, claim["id"], kind="approve", amount="5000.01")
+    over = decide(window, claim["id"], kind="approve", amount="5000.01")
     assert over.status_code == 422 and over.json()["error"]["code"] == "amount_over_cap"
-    no_reason = _decide(window, claim["id"], kind="reject")
+    no_reason = decide(window, claim["id"], kind="reject")
     assert no_reason.status_code == 422 and no_reason.json()["error"]["code"] == "reason_required"
     assert _decisions(window) == 0
 
 
 def test_reversal_is_a_new_record_that_frees_the_limit(window: Api, file_claim: File) -> None:
     claim = file_claim("startup-subsidy", {"founder_id_number": FOUNDER}).json()
-    approval = _decide(window, claim["id"], kind="approve", amount="5000").json()
+    approval = decide(window, claim["id"], kind="approve", amount="5000").json()
     reversed_ = window.client.post(
         f"/api/v1/decisions/{approval['id']}/reversal",
         json={"reason": "创业者身份核实有误"},
@@ -143,7 +136,7 @@ def test_reversal_is_a_new_record_that_frees_the_limit(window: Api, file_claim: 
     )
     assert twice.status_code == 409
     other = file_claim("startup-subsidy", {"founder_id_number": FOUNDER}, uscc=SECOND_USCC).json()
-    assert _decide(window, other["id"], kind="approve", amount="5000").status_code == 201
+    assert decide(window, other["id"], kind="approve", amount="5000").status_code == 201
     history = window.client.get(
         f"/api/v1/claims/{claim['id']}/decisions", headers=window.headers("staff")
     ).json()
@@ -154,7 +147,7 @@ def test_the_chain_names_the_first_tampered_record(window: Api, file_claim: File
     for project, uscc in enumerate((ENTERPRISE_USCC, SECOND_USCC, ENTERPRISE_USCC)):
         facts = {**CONTRACT, "contract_registration_number": f"JY202100000{project}"}
         claim = file_claim("tech-transfer-subsidy", facts, uscc=uscc)
-        assert _decide(window, claim.json()["id"], kind="approve", amount="1000").status_code == 201
+        assert decide(window, claim.json()["id"], kind="approve", amount="1000").status_code == 201
 
     def report() -> LedgerReport:
         with session_scope(window.engine) as session:
@@ -199,7 +192,7 @@ def test_enterprise_sees_only_its_own_claims(window: Api, file_claim: File) -> N
         f"/api/v1/claims/{theirs['id']}", headers=window.headers("enterprise")
     )
     assert hidden.status_code == 404
-    refused = _decide(window, mine["id"], kind="approve", amount="5000")
+    refused = decide(window, mine["id"], kind="approve", amount="5000")
     assert refused.status_code == 201  # staff may; an enterprise may not:
     own = window.client.post(
         f"/api/v1/claims/{mine['id']}/decisions",
@@ -211,7 +204,7 @@ def test_enterprise_sees_only_its_own_claims(window: Api, file_claim: File) -> N
 
 def test_export_for_finance(window: Api, file_claim: File) -> None:
     claim = file_claim("startup-subsidy", {"founder_id_number": FOUNDER}).json()
-    assert _decide(window, claim["id"], kind="approve", amount="5000").status_code == 201
+    assert decide(window, claim["id"], kind="approve", amount="5000").status_code == 201
     csv = window.client.get("/api/v1/payouts/export?format=csv", headers=window.headers("staff"))
     assert csv.status_code == 200
     lines = csv.content.decode("utf-8-sig").splitlines()
@@ -236,7 +229,7 @@ def test_invalid_id_numbers_and_out_of_range_ids_are_refused(window: Api, file_c
 
 def test_an_approved_claim_does_not_count_against_itself(window: Api, file_claim: File) -> None:
     claim = file_claim("startup-subsidy", {"founder_id_number": FOUNDER}).json()
-    assert _decide(window, claim["id"], kind="approve", amount="5000").status_code == 201
+    assert decide(window, claim["id"], kind="approve", amount="5000").status_code == 201
     shown = window.client.get(f"/api/v1/claims/{claim['id']}", headers=window.headers("staff"))
     assert shown.json()["payable_amount"] == "5000.00"
     assert shown.json()["limits"][0]["used_count"] == 0

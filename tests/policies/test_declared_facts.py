@@ -121,7 +121,7 @@ CAP = {
 CASES_YAML = """\
 - name: 小规模纳税人，月销售额8万元，减免3%
   as_of: 2021-01-01
-  profile:
+  profile: &small_scale
     facts:
       small_scale_taxpayer: true
       taxpayer_grade: a
@@ -133,15 +133,7 @@ CASES_YAML = """\
   expect: {status: eligible, amount: "2400.00"}
 - name: 上限降为2000元后
   as_of: 2021-07-01
-  profile:
-    facts:
-      small_scale_taxpayer: true
-      taxpayer_grade: a
-      monthly_sales: "80000.00"
-      relief_rate: "3"
-      tech_staff: 5
-      certified_on: 2020-05-01
-      tax_office: 济源税务局
+  profile: *small_scale
   expect: {status: eligible, amount: "2000.00"}
 - name: 一般纳税人
   as_of: 2021-01-01
