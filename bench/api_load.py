@@ -20,7 +20,7 @@ import httpx
 
 from matcher.auth.service import issue_token
 from matcher.auth.tables import Role
-from matcher.config import REPO_ROOT
+from matcher.config import DEMO_ENTERPRISE
 from matcher.db import make_engine, scratch_database, session_scope
 from matcher.demo import load_demo
 from matcher.enterprises.repository import EnterpriseRepository
@@ -42,7 +42,7 @@ def prepare(url: str) -> tuple[str, list[str]]:
     """Migrate, load the demo data set and issue a staff token; return it and the codes."""
     engine = make_engine(url)
     upgrade(engine)
-    example = parse_profile_json((REPO_ROOT / "examples/demo-enterprise.json").read_text("utf-8"))
+    example = parse_profile_json((DEMO_ENTERPRISE).read_text("utf-8"))
     with session_scope(engine) as session:
         load_demo(session, example, count=1000)
         token, _ = issue_token(session, Role.STAFF, "bench")

@@ -24,7 +24,7 @@ from typing import Any
 import yaml
 from match_all import load_postgres, load_sqlite, pool, population
 
-from matcher.config import REPO_ROOT
+from matcher.config import BUNDLED_CATALOG
 from matcher.db import make_engine, private_schema
 from matcher.policies.catalog import load_catalog
 from matcher.policies.compile import CompiledPolicy
@@ -62,7 +62,7 @@ def catalog_root() -> Path:
     root = Path(tempfile.mkdtemp()) / "policies"
     (root / "bench").mkdir(parents=True)
     (root / "facts.yaml").write_text(FACTS, encoding="utf-8")
-    [model] = (REPO_ROOT / "policies").glob("*/rnd-super-deduction.yaml")
+    [model] = (BUNDLED_CATALOG).glob("*/rnd-super-deduction.yaml")
     base = yaml.safe_load(model.read_text("utf-8"))
     for policy_id, suffix in POLICIES.items():
         policy = copy.deepcopy(base)

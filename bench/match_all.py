@@ -155,7 +155,7 @@ DECLARED = [
     ("new_hires_contracts_one_year", pl.Boolean),
     ("wage_insurance_arrears", pl.Boolean),
 ]
-"""Facts policies/jiyuan-2020/facts.yaml declares, read from the ``declared_facts`` column."""
+"""Facts of matcher/catalog/jiyuan-2020/facts.yaml, read from the ``declared_facts`` column."""
 SUBSIDY_GROUPS = ["student_graduate", "hard_to_employ", "poor_household", "returning_migrant"]
 LOAN_GROUPS = [
     *SUBSIDY_GROUPS,

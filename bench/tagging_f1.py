@@ -5,7 +5,7 @@ Run from the repository root:
     .venv/bin/python -m bench.tagging_f1            # chosen classifier, with per-class reports
     .venv/bin/python -m bench.tagging_f1 --compare  # every candidate classifier, summary only
 
-The corpus is synthetic (see data/tagging/README.md), so the cross-validated
+The corpus is synthetic (see matcher/data/tagging/README.md), so the cross-validated
 figures are optimistic; the hand-written holdout is the more honest estimate.
 """
 

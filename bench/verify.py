@@ -19,7 +19,7 @@ from sqlmodel import Session
 from matcher import clock
 from matcher.auth.service import Principal
 from matcher.auth.tables import Role
-from matcher.config import REPO_ROOT, settings
+from matcher.config import DEMO_ENTERPRISE, settings
 from matcher.db import make_engine, scratch_database, session_scope
 from matcher.demo import load_demo
 from matcher.enterprises.repository import EnterpriseRepository
@@ -52,7 +52,7 @@ def transfer_in_force(root: Path) -> Catalog:
 
 def prepare(engine: Engine, claims: int) -> list[int]:
     """Demo enterprises, and technology-transfer claims spread over a few shared projects."""
-    example = parse_profile_json((REPO_ROOT / "examples/demo-enterprise.json").read_text("utf-8"))
+    example = parse_profile_json((DEMO_ENTERPRISE).read_text("utf-8"))
     with tempfile.TemporaryDirectory() as directory, session_scope(engine) as session:
         load_demo(session, example, count=claims)
         publish(session, transfer_in_force(Path(directory) / "policies"), clock.today())

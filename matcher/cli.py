@@ -12,8 +12,15 @@ from sqlalchemy.exc import IntegrityError
 
 from matcher.auth.service import create_account, disable_account, issue_token, revoke_token
 from matcher.auth.tables import ROLE_LABELS, Role
-from matcher.config import DEVELOPMENT_SECRET, REPO_ROOT, settings
-from matcher.console import catalog_or_exit, console, day_or_exit, errors, print_issues
+from matcher.config import DEMO_ENTERPRISE, DEVELOPMENT_SECRET, settings
+from matcher.console import (
+    catalog_or_exit,
+    console,
+    database_or_exit,
+    day_or_exit,
+    errors,
+    print_issues,
+)
 from matcher.db import default_engine, session_scope
 from matcher.demo import DEMO_ACCOUNTS, load_demo
 from matcher.eligibility.cases import load_cases, run_case
@@ -134,7 +141,7 @@ def tokens_issue(
     uscc: UsccOption = None,
 ) -> None:
     """签发访问令牌；令牌明文只显示这一次。"""
-    upgrade(default_engine())
+    database_or_exit()
     try:
         with session_scope() as session:
             token, record = issue_token(session, role, label, uscc)
@@ -167,7 +174,7 @@ def accounts_create(
     ] = "",
 ) -> None:
     """创建网页登录账号。"""
-    upgrade(default_engine())
+    database_or_exit()
     try:
         with session_scope() as session:
             create_account(session, username, password, role, name, uscc)
@@ -206,17 +213,16 @@ def serve(
     demo: Annotated[bool, typer.Option(help="数据库为空时载入演示数据（仅开发环境）")] = True,
     workers: Annotated[int, typer.Option(help="工作进程数")] = 1,
 ) -> None:
-    """启动服务：迁移数据库，按需载入演示数据，然后监听。"""
+    """启动服务：确认数据库结构为最新（迁移用 matcher db upgrade），按需载入演示数据，然后监听。"""
     config = settings()
     if config.secret_key == DEVELOPMENT_SECRET and not _loopback(host):
         errors.print(
             f"[red]开发用密钥只能在本机地址上使用：监听 {host} 前请设置 MATCHER_SECRET_KEY[/]"
         )
         raise typer.Exit(2)
-    engine = default_engine()
-    upgrade(engine)
+    engine = database_or_exit(migrate=False)
     if demo and config.environment == "development":
-        example = parse_profile_json(_read(REPO_ROOT / "examples/demo-enterprise.json"))
+        example = parse_profile_json(_read(DEMO_ENTERPRISE))
         with session_scope(engine) as session:
             stored = load_demo(session, example)
         if stored:

@@ -7,7 +7,12 @@ from typing import Literal
 from pydantic import Field, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
-REPO_ROOT = Path(__file__).resolve().parent.parent
+PACKAGE_ROOT = Path(__file__).resolve().parent
+"""The installed package: it carries the catalog, templates, migrations and data it needs."""
+BUNDLED_CATALOG = PACKAGE_ROOT / "catalog"
+DEMO_ENTERPRISE = PACKAGE_ROOT / "data" / "demo-enterprise.json"
+VAR_DIR = Path("var").resolve()
+"""Where the embedded defaults keep their files: ``var/`` in the working directory."""
 DEVELOPMENT_SECRET = "development-only-secret-change-me"
 DEVELOPMENT_LEDGER_KEY = "development-only-ledger-key-change-me"
 
@@ -16,14 +21,14 @@ class Settings(BaseSettings):
     model_config = SettingsConfigDict(env_prefix="MATCHER_")
 
     environment: Literal["development", "test", "production"] = "development"
-    policies_dir: Path = REPO_ROOT / "policies"
-    database_url: str = f"sqlite:///{REPO_ROOT / 'var' / 'matcher.sqlite3'}"
+    policies_dir: Path = BUNDLED_CATALOG
+    database_url: str = f"sqlite:///{VAR_DIR / 'matcher.sqlite3'}"
     secret_key: str = DEVELOPMENT_SECRET
     """Signs session cookies and keys the HMAC of founders' ID numbers."""
     ledger_key: str = DEVELOPMENT_LEDGER_KEY
     """Keys the HMAC of every ledger record and checkpoint; the database never holds it, so a
     database writer cannot re-chain the ledger. Never rotated without re-keying the ledger."""
-    ledger_checkpoints: Path = REPO_ROOT / "var" / "ledger-checkpoints.log"
+    ledger_checkpoints: Path = VAR_DIR / "ledger-checkpoints.log"
     """The append-only file of signed ledger heads, kept outside the database."""
     max_body_bytes: int = 1_000_000
     """Working days the window takes for a claim when the policy sets no time limit."""

@@ -5,9 +5,13 @@ from pathlib import Path
 
 import typer
 from rich.console import Console
+from sqlalchemy import Engine
 
 from matcher import clock
 from matcher.bounds import DayInvalid, parse_day
+from matcher.config import settings
+from matcher.db import default_engine
+from matcher.migrate import SchemaBehind, prepare_schema, require_head
 from matcher.policies.catalog import Catalog, load_catalog
 from matcher.policies.issues import CatalogError
 
@@ -39,3 +43,21 @@ def day_or_exit(text: str | None) -> date:
     except DayInvalid as error:
         errors.print(f"日期无效：{text}（{error}）", style="red", markup=False, highlight=False)
         raise typer.Exit(2) from None
+
+
+def database_or_exit(*, migrate: bool = True) -> Engine:
+    """The configured database with its schema at head, or exit status 2.
+
+    A development database is migrated on the way when ``migrate`` is set; a production one
+    never is (``matcher db upgrade`` is the operator's explicit step).
+    """
+    engine = default_engine()
+    try:
+        if migrate:
+            prepare_schema(engine, settings().environment)
+        else:
+            require_head(engine)
+    except SchemaBehind as error:
+        errors.print(f"[red]{error}[/]")
+        raise typer.Exit(2) from None
+    return engine

@@ -1,8 +1,8 @@
 """The one jinja2 environment of the project, for web pages and, later, notice messages.
 
-Templates live under ``<repo>/templates``. HTML and XML are autoescaped, and an undefined
-name is an error rather than an empty string, so a typo in a template fails its test
-instead of printing nothing. The filters turn values into the Chinese a person reads.
+Templates live in the package, under ``matcher/templates``. HTML and XML are autoescaped,
+and an undefined name is an error rather than an empty string, so a typo in a template fails
+its test instead of printing nothing. The filters turn values into the Chinese a person reads.
 """
 
 from collections.abc import Callable
@@ -13,14 +13,14 @@ from typing import Any
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 
 from matcher.clock import CHINA, as_utc
-from matcher.config import REPO_ROOT
+from matcher.config import PACKAGE_ROOT
 from matcher.eligibility.results import OUTCOME_LABELS, STATUS_LABELS, Outcome, Status
 from matcher.enterprises.tables import FACT_SOURCE_LABELS
 from matcher.policies.model import BENEFIT_KIND_LABELS, BenefitKind
 from matcher.profiles.labels import show_money, show_parameter, show_value
 from matcher.rules.ast import Value
 
-TEMPLATES_DIR = REPO_ROOT / "templates"
+TEMPLATES_DIR = PACKAGE_ROOT / "templates"
 
 
 def show_day(value: date | datetime | None) -> str:

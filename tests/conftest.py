@@ -21,7 +21,7 @@ import matcher.tables  # noqa: F401
 from matcher.app import create_app
 from matcher.auth.service import issue_token, revoke_token
 from matcher.auth.tables import Role
-from matcher.config import REPO_ROOT, Settings, settings
+from matcher.config import BUNDLED_CATALOG, Settings, settings
 from matcher.db import make_engine, private_schema, session_scope
 from matcher.migrate import upgrade
 from matcher.policies.catalog import Catalog, default_catalog
@@ -139,7 +139,7 @@ def api(engine: Engine, api_catalog: Catalog) -> Iterator[Api]:
 def catalog_copy(tmp_path: Path) -> Path:
     """A writable copy of the seed catalog: ``<tmp>/policies``."""
     root = tmp_path / "policies"
-    shutil.copytree(REPO_ROOT / "policies", root)
+    shutil.copytree(BUNDLED_CATALOG, root)
     return root
 
 

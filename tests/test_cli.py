@@ -6,11 +6,11 @@ from pathlib import Path
 from typer.testing import CliRunner
 
 from matcher.cli import app
-from matcher.config import REPO_ROOT
+from matcher.config import BUNDLED_CATALOG, DEMO_ENTERPRISE
 from matcher.policies.catalog import default_catalog
 
 runner = CliRunner()
-DEMO = str(REPO_ROOT / "examples/demo-enterprise.json")
+DEMO = str(DEMO_ENTERPRISE)
 
 
 def test_policies_check_passes_on_the_seed_catalog() -> None:
@@ -22,7 +22,7 @@ def test_policies_check_passes_on_the_seed_catalog() -> None:
 
 def test_policies_check_fails_with_file_and_line(tmp_path: Path) -> None:
     root = tmp_path / "policies"
-    shutil.copytree(REPO_ROOT / "policies", root)
+    shutil.copytree(BUNDLED_CATALOG, root)
     path = root / "jiyuan-2020/credit-green-channel.yaml"
     text = path.read_text("utf-8").replace('== "red"', '== "gold"')
     path.write_text(text, "utf-8")

@@ -8,11 +8,11 @@ import pytest
 from typer.testing import CliRunner
 
 from matcher import cli
-from matcher.config import REPO_ROOT, settings
+from matcher.config import DEMO_ENTERPRISE, settings
 from matcher.db import default_engine
 
 runner = CliRunner()
-DEMO = str(REPO_ROOT / "examples/demo-enterprise.json")
+DEMO = str(DEMO_ENTERPRISE)
 
 
 @pytest.mark.parametrize(

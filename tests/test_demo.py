@@ -2,7 +2,7 @@ from sqlalchemy import Engine
 from sqlmodel import Session
 
 from matcher.auth.service import authenticate_password
-from matcher.config import REPO_ROOT
+from matcher.config import DEMO_ENTERPRISE
 from matcher.db import session_scope
 from matcher.demo import DEMO_ACCOUNTS, DEMO_USCC, load_demo, with_demo_founder
 from matcher.enterprises.repository import EnterpriseRepository
@@ -10,7 +10,7 @@ from matcher.payouts.repository import PayoutRepository
 from matcher.policies.catalog import default_catalog
 from matcher.profiles.parse import parse_profile_json
 
-EXAMPLE = parse_profile_json((REPO_ROOT / "examples/demo-enterprise.json").read_text("utf-8"))
+EXAMPLE = parse_profile_json((DEMO_ENTERPRISE).read_text("utf-8"))
 
 
 def test_the_demo_data_set(engine: Engine) -> None:

@@ -7,9 +7,8 @@ import typer
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from sqlalchemy import Engine
 
-from matcher.console import catalog_or_exit, console, day_or_exit, errors
-from matcher.db import default_engine, session_scope
-from matcher.migrate import upgrade
+from matcher.console import catalog_or_exit, console, database_or_exit, day_or_exit, errors
+from matcher.db import session_scope
 from matcher.notices.channels import open_senders
 from matcher.notices.outbox import OutboxRepository
 from matcher.notices.render import Rendered
@@ -46,8 +45,7 @@ def notify(
 ) -> None:
     """对比最近两次匹配，生成并发送惠企政策通知（短信、电子邮件、站内消息）。"""
     day = day_or_exit(as_of)
-    engine = default_engine()
-    upgrade(engine)
+    engine = database_or_exit()
     publish_catalog(engine, catalog_or_exit())  # notices quote the version a run matched under
     config = notice_settings()
     with session_scope(engine) as session:

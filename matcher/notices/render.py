@@ -1,7 +1,7 @@
 """Notices rendered per channel through the project's jinja2 environment.
 
 Each channel has a renderer in :data:`RENDERERS`; templates live under
-``templates/notices/`` and see one variable, ``notice`` (a :class:`NoticeContext`).
+``matcher/templates/notices/`` and see one variable, ``notice`` (a :class:`NoticeContext`).
 """
 
 from collections.abc import Callable

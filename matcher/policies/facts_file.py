@@ -1,8 +1,8 @@
 """Fact files: the enterprise facts a catalog declares as data, in ``facts.yaml``.
 
-A catalog may hold one at its root (``policies/facts.yaml``, for every programme) and one in
-each programme's directory (``policies/<programme>/facts.yaml``); all of them declare facts in
-one namespace. A file maps each fact's name to its declaration::
+A catalog may hold one at its root (``matcher/catalog/facts.yaml``, for every programme) and
+one in each programme's directory (``matcher/catalog/<programme>/facts.yaml``); all of them
+declare facts in one namespace. A file maps each fact's name to its declaration::
 
     facts:
       small_scale_taxpayer:

@@ -11,9 +11,8 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from rich.table import Table
 from sqlalchemy import Engine
 
-from matcher.console import catalog_or_exit, console, day_or_exit, errors
-from matcher.db import default_engine, session_scope
-from matcher.migrate import upgrade
+from matcher.console import catalog_or_exit, console, database_or_exit, day_or_exit, errors
+from matcher.db import session_scope
 from matcher.policies.compile import CompiledPolicy
 from matcher.policies.versions import publish
 from matcher.population.service import (
@@ -48,8 +47,7 @@ def match_all(
         reason = f"在 {day} 不在有效期内" if error.in_catalog else "不在政策目录中"
         errors.print(f"[red]政策 {error.policy_id} {reason}[/]")
         raise typer.Exit(2) from None
-    engine = default_engine()
-    upgrade(engine)
+    engine = database_or_exit()
     _match(engine, policies, day)
 
 
@@ -57,8 +55,7 @@ def publish_policies(as_of: AsOf = None) -> None:
     """发布政策目录中的新政策或新版本，并只对这些政策匹配全部企业。"""
     day = day_or_exit(as_of)
     catalog = catalog_or_exit()
-    engine = default_engine()
-    upgrade(engine)
+    engine = database_or_exit()
     with session_scope(engine) as session:
         published = publish(session, catalog, day)
         unmatched = policies_not_yet_matched(session, catalog.in_force(day))

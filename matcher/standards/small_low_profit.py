@@ -1,7 +1,7 @@
 """小型微利企业 (small low-profit enterprise) test and its enterprise income tax.
 
 The conditions and tax brackets change from year to year, so they are data: dated rule
-sets in ``policies/standards/small_low_profit.yaml``, each citing its documents. The test
+sets in ``matcher/catalog/standards/small_low_profit.yaml``, each citing its documents. The test
 is three-valued: one condition known to fail settles it as False; otherwise any unknown
 condition leaves it unknown.
 """
@@ -22,7 +22,7 @@ from pydantic import BaseModel, ConfigDict, Field, model_validator
 from matcher.three_valued import Truth, all3, not3
 
 DEFAULT_PATH = (
-    Path(__file__).resolve().parents[2] / "policies" / "standards" / "small_low_profit.yaml"
+    Path(__file__).resolve().parents[1] / "catalog" / "standards" / "small_low_profit.yaml"
 )
 
 _CENT = Decimal("0.01")

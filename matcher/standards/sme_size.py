@@ -1,6 +1,6 @@
 """SME size class (大型/中型/小型/微型) per 《中小企业划型标准规定》(工信部联企业〔2011〕300号).
 
-Thresholds and industry ranges are data (``policies/standards/sme_size_standard.yaml``);
+Thresholds and industry ranges are data (``matcher/catalog/standards/sme_size_standard.yaml``);
 this module validates them and applies the tier rule of 国统字〔2017〕213号: large, medium
 and small must meet *every* lower limit of the tier, otherwise the enterprise drops a tier.
 An unknown indicator makes a tier test unknown, so the class is only fixed once the first
@@ -35,7 +35,7 @@ SIZE_CLASS_LABELS: dict[str, str] = {
 }
 
 DEFAULT_PATH = (
-    Path(__file__).resolve().parents[2] / "policies" / "standards" / "sme_size_standard.yaml"
+    Path(__file__).resolve().parents[1] / "catalog" / "standards" / "sme_size_standard.yaml"
 )
 
 _TIERS: tuple[Tier, ...] = ("large", "medium", "small")

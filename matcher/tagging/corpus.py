@@ -15,7 +15,7 @@ from typing import Final
 
 from matcher.tagging.taxonomy import CLUSTERS, Target, section_of, size_category_of
 
-DATA_DIR: Final = Path(__file__).resolve().parents[2] / "data" / "tagging"
+DATA_DIR: Final = Path(__file__).resolve().parents[1] / "data" / "tagging"
 DEFAULT_CORPUS: Final = DATA_DIR / "corpus.csv"
 DEFAULT_HOLDOUT: Final = DATA_DIR / "holdout.csv"
 COLUMNS: Final = ("text", "code", "section", "size_category", "cluster")

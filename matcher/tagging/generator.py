@@ -1,4 +1,4 @@
-"""Compose the synthetic corpus from the phrase vocabulary in ``data/tagging/phrases.yaml``.
+"""Compose the synthetic corpus from the phrase vocabulary in ``matcher/data/tagging/phrases.yaml``.
 
 Each row picks one to three main-activity phrases of a GB/T 4754-2017 class, adds
 side activities of that class and, sometimes, generic side activities of any

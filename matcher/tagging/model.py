@@ -43,7 +43,7 @@ SEED: Final = 4754
 ClassifierName = Literal["logreg", "svc_calibrated", "complement_nb"]
 CLASSIFIERS: Final[tuple[ClassifierName, ...]] = ("logreg", "svc_calibrated", "complement_nb")
 CLASSIFIER: Final[ClassifierName] = "logreg"
-"""Chosen by cross-validation, see data/tagging/README.md."""
+"""Chosen by cross-validation, see matcher/data/tagging/README.md."""
 
 WithinSection = Mapping[str, "Pipeline | str"]
 """Per section: the one label the section allows, or a pipeline choosing among several."""

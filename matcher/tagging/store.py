@@ -21,7 +21,8 @@ from matcher.tagging.model import TaggingModel, fit
 FORMAT_VERSION: Final = 1
 CACHE_ENV: Final = "MATCHER_CACHE_DIR"
 """Base cache directory of the matcher; the model goes into its ``tagging/`` subdirectory."""
-_DEFAULT_BASE: Final = Path(__file__).resolve().parents[2] / ".cache"
+_DEFAULT_BASE: Final = Path(".cache")
+"""In the working directory, beside ``var/``."""
 _PREFIX: Final = "tagging-"
 
 log = logging.getLogger(__name__)

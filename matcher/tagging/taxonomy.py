@@ -3,7 +3,7 @@
 Three targets are predicted: the GB/T 4754-2017 section (门类 A–T), the industry
 category of the SME size standard (工信部联企业〔2011〕300号), and the 济源
 industry cluster. The size category is read off the size standard itself
-(``policies/standards/sme_size_standard.yaml``, the industry list of 300号 mapped onto
+(``matcher/catalog/standards/sme_size_standard.yaml``, the industry list of 300号 mapped onto
 GB/T 4754-2017 by the 国家统计局《统计上大中小微型企业划分办法（2017）》), so what the model
 suggests and what the classifier decides are one mapping. Industries the standard leaves
 out — railway transport (53), finance (J), education (P), health (84), public
@@ -106,7 +106,7 @@ def section_of(code: str) -> str:
 
 def size_category_of(code: str) -> str:
     """SME size-standard category key of a GB/T 4754-2017 code, read off the standard itself
-    (``policies/standards/sme_size_standard.yaml``); ``not_covered`` outside it."""
+    (``matcher/catalog/standards/sme_size_standard.yaml``); ``not_covered`` outside it."""
     division = _division(code)
     if division in (59, 70) and len(code) < 4:
         raise ValueError(

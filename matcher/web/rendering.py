@@ -25,7 +25,7 @@ _HEADERS = {
 
 
 def render(request: Request, template: str, status: int = 200, **context: Any) -> HTMLResponse:
-    """``templates/pages/<template>`` with the signed-in principal and the CSRF token."""
+    """``matcher/templates/pages/<template>`` with the signed-in principal and the CSRF token."""
     html = render_template(
         f"pages/{template}",
         {

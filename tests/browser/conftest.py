@@ -21,7 +21,7 @@ from playwright.sync_api import Browser, Page, sync_playwright
 from matcher.app import create_app
 from matcher.auth.service import create_account
 from matcher.auth.tables import Role
-from matcher.config import REPO_ROOT, Settings
+from matcher.config import DEMO_ENTERPRISE, Settings
 from matcher.db import make_engine, session_scope
 from matcher.demo import DEMO_FOUNDER_ID_NUMBER, with_demo_founder
 from matcher.enterprises.founders import hash_id_number
@@ -39,13 +39,13 @@ CHROMIUM_ARGS = [
     "--disable-sync",
     "--no-first-run",
 ]
-SCREENSHOTS = REPO_ROOT / "test-artifacts" / "screenshots"
+SCREENSHOTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "screenshots"
 VIEWPORTS: dict[str, dict[str, Any]] = {
     "desktop": {"viewport": {"width": 1280, "height": 900}},
     "phone": {"viewport": {"width": 390, "height": 844}, "is_mobile": True, "has_touch": True},
 }
 PASSWORD = "correct-horse-42"
-DEMO = parse_profile_json((REPO_ROOT / "examples/demo-enterprise.json").read_text("utf-8"))
+DEMO = parse_profile_json((DEMO_ENTERPRISE).read_text("utf-8"))
 FOUNDERS = {"desktop": DEMO_FOUNDER_ID_NUMBER, "phone": "410881198503120018"}
 """The demo enterprise's founders on record, one claimed per viewport: the subsidy is paid once
 per founder, and both runs share a server. The second is 济源's code under 焦作 (before 1997)."""

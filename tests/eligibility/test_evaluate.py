@@ -4,7 +4,7 @@ from decimal import Decimal
 
 import pytest
 
-from matcher.config import REPO_ROOT
+from matcher.config import DEMO_ENTERPRISE
 from matcher.eligibility.evaluate import evaluate
 from matcher.eligibility.results import Entitlement, Outcome, Status
 from matcher.eligibility.serialize import to_json
@@ -12,7 +12,7 @@ from matcher.policies.catalog import default_catalog
 from matcher.profiles.errors import ProfileError
 from matcher.profiles.parse import parse_profile, parse_profile_json
 
-DEMO = parse_profile_json((REPO_ROOT / "examples/demo-enterprise.json").read_text("utf-8"))
+DEMO = parse_profile_json((DEMO_ENTERPRISE).read_text("utf-8"))
 
 
 def _by_id(entitlements: tuple[Entitlement, ...]) -> dict[str, Entitlement]:

@@ -9,15 +9,15 @@ from pathlib import Path
 import pytest
 import sqlalchemy as sa
 from alembic import command
-from alembic.config import Config
 from click.testing import Result
 from pydantic import ValidationError
 from sqlalchemy import func, select, text
 from typer.testing import CliRunner
 
 import matcher.cli
-from matcher.config import REPO_ROOT, Settings
+from matcher.config import Settings
 from matcher.db import session_scope
+from matcher.migrate import alembic_config
 from matcher.payouts.chain import content_hash
 from matcher.payouts.tables import Decision
 from tests.conftest import ENTERPRISE_USCC, OTHER_USCC, Api
@@ -230,7 +230,7 @@ def test_production_refuses_the_development_ledger_key() -> None:
 def old_database(tmp_path: Path) -> Iterator[sa.Engine]:
     """A SQLite database at the revision before keyed records, holding one old decision."""
     engine = sa.create_engine(f"sqlite:///{tmp_path / 'old.sqlite3'}")
-    config = Config(str(REPO_ROOT / "alembic.ini"))
+    config = alembic_config()
     with engine.begin() as connection:
         config.attributes["connection"] = connection
         command.upgrade(config, "c5d1e7a2f390")
@@ -247,7 +247,7 @@ def old_database(tmp_path: Path) -> Iterator[sa.Engine]:
 
 
 def test_the_migration_refuses_records_of_the_unkeyed_chain(old_database: sa.Engine) -> None:
-    config = Config(str(REPO_ROOT / "alembic.ini"))
+    config = alembic_config()
     refused = pytest.raises(RuntimeError, match="decisions holds 1 records")
     with refused, old_database.begin() as connection:
         config.attributes["connection"] = connection

@@ -6,7 +6,7 @@ from pathlib import Path
 
 from sqlalchemy import Engine
 
-from matcher.config import REPO_ROOT
+from matcher.config import BUNDLED_CATALOG
 from matcher.db import session_scope
 from matcher.policies.catalog import default_catalog, load_catalog
 from matcher.policies.versions import publish
@@ -24,7 +24,7 @@ def test_only_new_versions_are_matched_again(engine: Engine, tmp_path: Path) -> 
     with session_scope(engine) as session:
         assert policies_not_yet_matched(session, catalog.in_force(TODAY)) == ()
     root = tmp_path / "policies"
-    shutil.copytree(REPO_ROOT / "policies", root)
+    shutil.copytree(BUNDLED_CATALOG, root)
     path = root / "jiyuan-2020/construction-guarantee-letter.yaml"
     text = path.read_text("utf-8")
     old = "description: 投标、履约、工程质量、农民工工资保证金可用银行保函替代现金缴纳"

@@ -8,7 +8,7 @@ from sqlmodel import Session, col
 from typer.testing import CliRunner
 
 import matcher.population.cli
-from matcher.config import REPO_ROOT
+from matcher.config import DEMO_ENTERPRISE
 from matcher.enterprises.repository import EnterpriseRepository
 from matcher.policies.catalog import default_catalog
 from matcher.population.repository import MatchRepository
@@ -23,7 +23,7 @@ from matcher.population.verdict import STATUSES
 from matcher.profiles.parse import parse_profile_json
 from tests.population.factories import uscc
 
-DEMO = parse_profile_json((REPO_ROOT / "examples/demo-enterprise.json").read_text("utf-8"))
+DEMO = parse_profile_json((DEMO_ENTERPRISE).read_text("utf-8"))
 DAY = date(2020, 8, 1)
 
 

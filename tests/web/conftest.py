@@ -15,14 +15,14 @@ from sqlalchemy import Engine
 from matcher.app import create_app
 from matcher.auth.service import create_account
 from matcher.auth.tables import Role
-from matcher.config import REPO_ROOT, Settings
+from matcher.config import DEMO_ENTERPRISE, Settings
 from matcher.db import session_scope
 from matcher.demo import with_demo_founder
 from matcher.enterprises.repository import EnterpriseRepository
 from matcher.policies.catalog import Catalog, load_catalog
 from matcher.profiles.parse import parse_profile, parse_profile_json
 
-DEMO = parse_profile_json((REPO_ROOT / "examples/demo-enterprise.json").read_text("utf-8"))
+DEMO = parse_profile_json((DEMO_ENTERPRISE).read_text("utf-8"))
 OTHER = parse_profile(
     {
         "uscc": "91419001MA4000001F",

@@ -1,0 +1,77 @@
+"""Dependencies, as type aliases so that route signatures read like prose."""
+
+from collections.abc import Callable, Iterator
+from typing import Annotated
+
+from fastapi import Depends, Path, Query, Request
+from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+from sqlalchemy import Engine
+from sqlmodel import Session
+
+from matcher.api.errors import ApiError
+from matcher.auth.service import Principal, authenticate_token
+from matcher.auth.tables import Role
+from matcher.bounds import INT32_MAX
+from matcher.db import session_scope
+from matcher.policies.catalog import Catalog
+from matcher.text import Line
+
+
+def get_engine(request: Request) -> Engine:
+    engine: Engine = request.app.state.engine
+    return engine
+
+
+def get_session(request: Request) -> Iterator[Session]:
+    """One request, one transaction: commit when the route returns, roll back when it raises."""
+    with session_scope(get_engine(request)) as session:
+        yield session
+
+
+def get_catalog(request: Request) -> Catalog:
+    catalog: Catalog = request.app.state.catalog
+    return catalog
+
+
+RecordId = Annotated[int, Path(ge=1, le=INT32_MAX, description="记录编号")]
+"""Ids are 32-bit integers in the database; anything else names no record."""
+Offset = Annotated[int, Query(ge=0, le=INT32_MAX, description="跳过的条数")]
+"""Where a page of a list starts; the database counts rows in 32 bits too."""
+UsccPath = Annotated[Line, Path(max_length=100, description="统一社会信用代码")]
+PolicyIdPath = Annotated[Line, Path(max_length=100, description="政策 id")]
+
+SessionDep = Annotated[Session, Depends(get_session, scope="function")]
+"""Committed before the response is sent (``scope="function"``), so a client that is told
+something was saved can rely on it."""
+CatalogDep = Annotated[Catalog, Depends(get_catalog)]
+
+_bearer = HTTPBearer(auto_error=False, description="访问令牌（matcher tokens issue 签发）")
+
+
+def get_principal(
+    session: SessionDep,
+    credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
+) -> Principal:
+    if credentials is None:
+        raise ApiError(401, "unauthorized", "需要提供访问令牌（Authorization: Bearer …）")
+    principal = authenticate_token(session, credentials.credentials)
+    if principal is None:
+        raise ApiError(401, "invalid_token", "访问令牌无效或已吊销")
+    return principal
+
+
+CurrentPrincipal = Annotated[Principal, Depends(get_principal)]
+
+
+def require(*roles: Role) -> Callable[[Principal], Principal]:
+    """A dependency that admits only ``roles``."""
+
+    def check(principal: CurrentPrincipal) -> Principal:
+        if principal.role not in roles:
+            raise ApiError(403, "forbidden", "当前角色无权执行此操作")
+        return principal
+
+    return check
+
+
+StaffPrincipal = Annotated[Principal, Depends(require(Role.STAFF, Role.ADMIN))]

@@ -1,0 +1,149 @@
+"""Routes for enterprises: thin, the work is in :mod:`matcher.enterprises.service`."""
+
+from typing import Annotated
+
+from fastapi import APIRouter, Body, Query, Response, status
+
+from matcher import clock
+from matcher.api.deps import (
+    CatalogDep,
+    CurrentPrincipal,
+    Offset,
+    SessionDep,
+    StaffPrincipal,
+    UsccPath,
+)
+from matcher.api.errors import ApiError
+from matcher.api.responses import entitlement_response
+from matcher.bounds import Day
+from matcher.eligibility.evaluate import evaluate
+from matcher.eligibility.results import EntitlementList
+from matcher.enterprises import service
+from matcher.enterprises.csv_import import CsvRejected
+from matcher.enterprises.repository import EnterpriseRepository
+from matcher.enterprises.schemas import (
+    EnterprisePublic,
+    EnterprisesPublic,
+    EnterpriseSummary,
+    EnterpriseWrite,
+    ImportResult,
+)
+from matcher.enterprises.tables import FactSource
+from matcher.errors import NotFound
+from matcher.profiles.errors import FieldError
+from matcher.text import Line
+
+router = APIRouter(prefix="/enterprises", tags=["enterprises"])
+
+EXAMPLE = {
+    "source": "registration",
+    "profile": {
+        "uscc": "91419001MA4000000C",
+        "name": "济源市银辉新材料有限公司",
+        "entity_type": "company",
+        "registered_on": "2019-09-16",
+        "industry_code": "C3253",
+        "employees": 86,
+        "operating_revenue": "38600000.00",
+        "founders": [{"id_number": "11010519491231002X", "first_time_founder": True}],
+    },
+}
+
+
+@router.get("", response_model=EnterprisesPublic, summary="查询企业列表（工作人员）")
+def list_enterprises(
+    session: SessionDep,
+    _staff: StaffPrincipal,
+    q: Annotated[Line | None, Query(max_length=100, description="按名称或代码查找")] = None,
+    offset: Offset = 0,
+    limit: Annotated[int, Query(ge=1, le=500)] = 50,
+) -> EnterprisesPublic:
+    rows, count = EnterpriseRepository(session).search(q, offset, limit)
+    data = [EnterpriseSummary.model_validate(dict(row)) for row in rows]
+    return EnterprisesPublic(data=data, count=count)
+
+
+@router.post(
+    "",
+    status_code=status.HTTP_201_CREATED,
+    response_model=EnterprisePublic,
+    summary="新建企业（工作人员）",
+)
+def create_enterprise(
+    session: SessionDep,
+    catalog: CatalogDep,
+    staff: StaffPrincipal,
+    write: Annotated[EnterpriseWrite, Body(openapi_examples={"企业": {"value": EXAMPLE}})],
+) -> EnterprisePublic:
+    profile = service.create(session, write, staff, catalog.facts)
+    assert profile.uscc is not None
+    return service.read(session, profile.uscc, staff, catalog.facts)
+
+
+@router.put("/{uscc}", response_model=EnterprisePublic, summary="更新企业信息（工作人员）")
+def replace_enterprise(
+    session: SessionDep,
+    catalog: CatalogDep,
+    staff: StaffPrincipal,
+    uscc: UsccPath,
+    write: EnterpriseWrite,
+) -> EnterprisePublic:
+    service.replace(session, uscc, write, staff, catalog.facts)
+    return service.read(session, uscc, staff, catalog.facts)
+
+
+@router.get("/{uscc}", response_model=EnterprisePublic, summary="企业信息及数据来源")
+def read_enterprise(
+    session: SessionDep, catalog: CatalogDep, viewer: CurrentPrincipal, uscc: UsccPath
+) -> EnterprisePublic:
+    return service.read(session, uscc, viewer, catalog.facts)
+
+
+@router.get(
+    "/{uscc}/entitlements", response_model=EntitlementList, summary="企业在某日可享受的政策"
+)
+def enterprise_entitlements(
+    session: SessionDep,
+    catalog: CatalogDep,
+    viewer: CurrentPrincipal,
+    uscc: UsccPath,
+    as_of: Annotated[Day | None, Query(description="评估日期，默认今天")] = None,
+) -> Response:
+    if not viewer.may_see(uscc):
+        raise NotFound("企业")
+    profile = EnterpriseRepository(session).get(uscc, catalog.facts)
+    if profile is None:
+        raise NotFound("企业")
+    return entitlement_response(evaluate(profile, as_of or clock.today(), catalog))
+
+
+@router.post(
+    "/import",
+    response_model=ImportResult,
+    summary="从 CSV 批量导入（工作人员）",
+    description=(
+        "表头为画像字段名或政策目录声明的信息名（至少 uscc、name）。"
+        "任一行有误则整体拒绝，逐行列出错误。"
+    ),
+    openapi_extra={"requestBody": {"content": {"text/csv": {"schema": {"type": "string"}}}}},
+)
+def import_enterprises(
+    session: SessionDep,
+    catalog: CatalogDep,
+    staff: StaffPrincipal,
+    body: Annotated[bytes, Body(media_type="text/csv")],
+    source: Annotated[FactSource, Query()] = "registration",
+) -> ImportResult:
+    try:
+        text = body.decode("utf-8")
+    except UnicodeDecodeError:
+        raise ApiError(400, "invalid_encoding", "CSV 须为 UTF-8 编码") from None
+    try:
+        return service.import_csv(session, text, source, staff, catalog.facts)
+    except CsvRejected as rejected:
+        details = [
+            FieldError(f"rows.{row}.{e.field}", e.code, e.message) for row, e in rejected.errors
+        ]
+        raise ApiError(
+            422, "invalid_csv", f"CSV 有 {len(details)} 处错误，未导入任何数据", details
+        ) from None

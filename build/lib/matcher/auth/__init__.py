@@ -1,0 +1,1 @@
+"""Who may do what: API tokens and web accounts, each with a role."""

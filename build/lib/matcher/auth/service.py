@@ -1,0 +1,147 @@
+"""Issue, revoke and check credentials. Services flush; the caller commits."""
+
+from dataclasses import dataclass
+
+from sqlmodel import Session, select
+
+from matcher.auth.credentials import hash_password, new_token, token_hash, verify_password
+from matcher.auth.tables import Account, ApiToken, Role
+from matcher.clock import now
+from matcher.profiles.uscc import validate as validate_uscc
+from matcher.text import has_control_characters
+
+_DUMMY_HASH = hash_password("no account has this password")
+
+
+@dataclass(frozen=True, slots=True)
+class Principal:
+    """Who is asking: a role, and for an enterprise the one code it is bound to."""
+
+    role: Role
+    uscc: str | None
+    name: str
+
+    def may_see(self, uscc: str) -> bool:
+        return self.role is not Role.ENTERPRISE or self.uscc == uscc
+
+
+def _plain_names(*names: str) -> None:
+    """Names shown on pages and written into the ledger (who decided) are lines of text."""
+    if any(has_control_characters(name) for name in names):
+        raise ValueError("名称不能含有换行、制表符等控制字符")
+
+
+def _bound_uscc(role: Role, uscc: str | None) -> str | None:
+    if role is Role.ENTERPRISE:
+        if not uscc:
+            raise ValueError("企业角色必须绑定统一社会信用代码")
+        return validate_uscc(uscc)
+    if uscc:
+        raise ValueError("只有企业角色可以绑定统一社会信用代码")
+    return None
+
+
+def issue_token(
+    session: Session, role: Role, label: str, uscc: str | None = None
+) -> tuple[str, ApiToken]:
+    """A new token; the clear text is returned once and never stored."""
+    _plain_names(label)
+    token = new_token()
+    record = ApiToken(
+        token_hash=token_hash(token), role=role, uscc=_bound_uscc(role, uscc), label=label
+    )
+    session.add(record)
+    session.flush()
+    return token, record
+
+
+def revoke_token(session: Session, token_id: int) -> ApiToken | None:
+    record = session.get(ApiToken, token_id)
+    if record is not None and record.revoked_at is None:
+        record.revoked_at = now()
+        session.add(record)
+        session.flush()
+    return record
+
+
+def authenticate_token(session: Session, token: str) -> Principal | None:
+    record = session.exec(select(ApiToken).where(ApiToken.token_hash == token_hash(token))).first()
+    if record is None or record.revoked_at is not None:
+        return None
+    return Principal(Role(record.role), record.uscc, record.label)
+
+
+def create_account(
+    session: Session,
+    username: str,
+    password: str,
+    role: Role,
+    display_name: str,
+    uscc: str | None = None,
+) -> Account:
+    if len(password) < 8:
+        raise ValueError("密码至少 8 个字符")
+    _plain_names(username, display_name)
+    account = Account(
+        username=username,
+        password_hash=hash_password(password),
+        role=role,
+        uscc=_bound_uscc(role, uscc),
+        display_name=display_name,
+    )
+    session.add(account)
+    session.flush()
+    return account
+
+
+def _account(session: Session, username: str) -> Account | None:
+    return session.exec(select(Account).where(Account.username == username)).first()
+
+
+def _principal_of(account: Account) -> Principal:
+    return Principal(Role(account.role), account.uscc, account.display_name)
+
+
+def authenticate_password(session: Session, username: str, password: str) -> Principal | None:
+    account = _account(session, username)
+    if account is None:
+        verify_password(password, _DUMMY_HASH)  # as slow as a real check: names stay private
+        return None
+    if not verify_password(password, account.password_hash) or account.disabled_at is not None:
+        return None
+    return _principal_of(account)
+
+
+def account_principal(session: Session, username: str, epoch: int) -> Principal | None:
+    """Who the signed-in ``username`` is now: ``None`` once the account is disabled or gone,
+    or has signed out since this session began (``epoch``), so that a session ends with its
+    account at the next request."""
+    account = _account(session, username)
+    if account is None or account.disabled_at is not None or account.session_epoch != epoch:
+        return None
+    return _principal_of(account)
+
+
+def session_epoch(session: Session, username: str) -> int:
+    """The epoch a session signed in now belongs to."""
+    account = _account(session, username)
+    return 0 if account is None else account.session_epoch
+
+
+def end_sessions(session: Session, username: str) -> None:
+    """End every session of ``username``: a copied cookie is worth nothing after sign-out."""
+    account = _account(session, username)
+    if account is not None:
+        account.session_epoch += 1
+        session.add(account)
+        session.flush()
+
+
+def disable_account(session: Session, username: str) -> Account | None:
+    """Disable ``username``: no more sign-ins, and its open sessions end at their next request."""
+    account = _account(session, username)
+    if account is not None and account.disabled_at is None:
+        account.disabled_at = now()
+        session.add(account)
+        session.flush()
+    return account

@@ -1,0 +1,1 @@
+"""Eligibility: the entitlement list of one enterprise on one date."""

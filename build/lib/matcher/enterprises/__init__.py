@@ -1,0 +1,1 @@
+"""Enterprises on record: their profile facts with provenance, and the people behind them."""

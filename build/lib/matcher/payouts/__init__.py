@@ -1,0 +1,1 @@
+"""The policy window (兑现专窗): claims, verification, decisions and the tamper-evident ledger."""

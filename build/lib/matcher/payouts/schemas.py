@@ -1,0 +1,132 @@
+"""API shapes of the policy window."""
+
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Annotated, Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from matcher.bounds import Day
+from matcher.eligibility.results import Entitlement
+from matcher.payouts.tables import Claim, ClaimStatus, Decision
+from matcher.payouts.verification import LimitCheck, LimitFit, Verification
+from matcher.text import Line, Paragraph, PlainJson
+
+
+class ClaimCreate(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    uscc: Line = Field(max_length=100, description="统一社会信用代码")
+    policy_id: Line = Field(max_length=100)
+    claim_date: Day | None = Field(
+        None,
+        description="申请日期，默认今天；企业只能是今天，工作人员可倒签至多 "
+        "MATCHER_MAX_BACKDATE_DAYS 天",
+    )
+    facts: Annotated[dict[str, Any], PlainJson] = Field(
+        default_factory=dict,
+        description="政策声明的申请事实；<x>_id_number 须为企业登记的创业者，收到时替换为 "
+        "<x>_id_hash（<x>_id_hash 不能直接提交）",
+    )
+
+
+class ClaimPublic(BaseModel):
+    id: int
+    uscc: str
+    policy_id: str
+    claim_date: date
+    facts: dict[str, Any]
+    status: ClaimStatus
+    due_date: date | None
+    due_date_estimated: bool
+    overdue: bool
+    filed_by: str
+    filed_at: datetime
+
+    @classmethod
+    def of(cls, claim: Claim, today: date) -> "ClaimPublic":
+        return cls(**claim.model_dump(), overdue=claim.is_overdue(today))
+
+
+class VerificationPublic(BaseModel):
+    claim: ClaimPublic
+    policy_version: str
+    entitlement: Entitlement
+    computed_amount: Decimal | None
+    payable_amount: Decimal | None
+    limits: list[LimitCheck]
+    problems: list[str]
+    approvable: bool
+
+    @classmethod
+    def of(cls, claim: Claim, verification: Verification, today: date) -> "VerificationPublic":
+        return cls(
+            claim=ClaimPublic.of(claim, today),
+            policy_version=verification.policy.version,
+            entitlement=verification.entitlement,
+            computed_amount=verification.computed_amount,
+            payable_amount=verification.payable_amount,
+            limits=list(verification.limits),
+            problems=list(verification.problems),
+            approvable=verification.approvable,
+        )
+
+
+class OwnVerificationPublic(BaseModel):
+    """A claim's verification as the claiming enterprise sees it: each limit only as whether
+    the claim fits under it. What other claims used, the limits' keys and the payable amount
+    (which would tell what is left) are for staff."""
+
+    claim: ClaimPublic
+    policy_version: str
+    entitlement: Entitlement
+    computed_amount: Decimal | None
+    limits: list[LimitFit]
+    fits: bool
+    """Whether the claim fits under every limit."""
+    problems: list[str]
+
+    @classmethod
+    def of(cls, claim: Claim, verification: Verification, today: date) -> "OwnVerificationPublic":
+        fits = verification.fits
+        return cls(
+            claim=ClaimPublic.of(claim, today),
+            policy_version=verification.policy.version,
+            entitlement=verification.entitlement,
+            computed_amount=verification.computed_amount,
+            limits=list(fits),
+            fits=all(limit.fits for limit in fits),
+            problems=list(verification.problems),
+        )
+
+
+class DecisionCreate(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    kind: Literal["approve", "reject", "request_materials"]
+    amount: Decimal | None = Field(None, gt=0, max_digits=18, decimal_places=2)
+    reason: Paragraph | None = Field(None, max_length=1000)
+
+
+class ReversalCreate(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    reason: Paragraph = Field(min_length=1, max_length=1000)
+
+
+class DecisionPublic(BaseModel):
+    id: int
+    sequence: int
+    claim_id: int
+    kind: str
+    amount: Decimal | None
+    reason: str | None
+    reverses: int | None
+    policy_version: str
+    decided_by: str
+    decided_at: datetime
+    hash: str
+
+    @classmethod
+    def of(cls, decision: Decision) -> "DecisionPublic":
+        return cls.model_validate(decision.model_dump())

@@ -1,0 +1,137 @@
+"""Tables of the policy window.
+
+``decisions`` is append-only: a correction is a reversal, never an update; each
+record carries the hash of the one before it, its ledger entries and an HMAC under the ledger
+key. ``ledger_entries`` index those entries (the amounts and counts that decisions commit
+against limits: per founder, per project, a policy's budget) for the limit totals; `ledger
+verify` checks them, and each claim's status, against the chain. ``ledger_head`` is one row
+that serialises decisions and holds the chain's last hash.
+"""
+
+from datetime import date, datetime
+from decimal import Decimal
+from enum import StrEnum
+from typing import Any
+
+from sqlalchemy import JSON, Column, Index, Numeric, UniqueConstraint
+from sqlmodel import Field, SQLModel
+
+from matcher.clock import now
+from matcher.db import UtcDateTime
+
+MONEY = Numeric(18, 2)
+
+
+class ClaimStatus(StrEnum):
+    PENDING = "pending"
+    MATERIALS_REQUESTED = "materials_requested"
+    APPROVED = "approved"
+    REJECTED = "rejected"
+
+
+CLAIM_STATUS_LABELS = {
+    ClaimStatus.PENDING: "待审核",
+    ClaimStatus.MATERIALS_REQUESTED: "待补充材料",
+    ClaimStatus.APPROVED: "已批准",
+    ClaimStatus.REJECTED: "已驳回",
+}
+OPEN_STATUSES = (ClaimStatus.PENDING, ClaimStatus.MATERIALS_REQUESTED)
+
+
+class DecisionKind(StrEnum):
+    APPROVE = "approve"
+    REJECT = "reject"
+    REQUEST_MATERIALS = "request_materials"
+    REVERSAL = "reversal"
+
+
+DECISION_LABELS = {
+    DecisionKind.APPROVE: "批准",
+    DecisionKind.REJECT: "驳回",
+    DecisionKind.REQUEST_MATERIALS: "要求补充材料",
+    DecisionKind.REVERSAL: "冲正",
+}
+STATUS_AFTER = {
+    DecisionKind.APPROVE: ClaimStatus.APPROVED,
+    DecisionKind.REJECT: ClaimStatus.REJECTED,
+    DecisionKind.REQUEST_MATERIALS: ClaimStatus.MATERIALS_REQUESTED,
+    DecisionKind.REVERSAL: ClaimStatus.PENDING,
+}
+"""A claim's status after its latest decision (a claim without one is pending)."""
+
+
+class Claim(SQLModel, table=True):
+    __tablename__ = "claims"
+
+    id: int | None = Field(default=None, primary_key=True)
+    enterprise_id: int = Field(foreign_key="enterprises.id", index=True)
+    uscc: str = Field(max_length=18, index=True)
+    policy_id: str = Field(max_length=100, index=True)
+    claim_date: date
+    facts: Any = Field(sa_type=JSON)
+    status: ClaimStatus = Field(default=ClaimStatus.PENDING, max_length=24, index=True)
+    due_date: date | None = Field(default=None, index=True)
+    """The policy's time limit in working days from the claim date; ``None`` when no text
+    sets one (never a default of the window's own)."""
+    due_date_estimated: bool = False
+    filed_by: str = Field(max_length=100)
+    filed_at: datetime = Field(default_factory=now, sa_type=UtcDateTime)
+
+    def is_overdue(self, today: date) -> bool:
+        """Still open after its due date."""
+        return self.status in OPEN_STATUSES and self.due_date is not None and self.due_date < today
+
+    def record(self, kind: "DecisionKind") -> None:
+        """Move to the status a decision of ``kind`` leaves: the one way a status changes."""
+        self.status = STATUS_AFTER[kind]
+
+
+class Decision(SQLModel, table=True):
+    """One immutable record of the ledger."""
+
+    __tablename__ = "decisions"
+
+    id: int | None = Field(default=None, primary_key=True)
+    sequence: int = Field(unique=True)
+    claim_id: int = Field(foreign_key="claims.id", index=True)
+    kind: DecisionKind = Field(max_length=24)
+    amount: Decimal | None = Field(default=None, sa_column=Column(MONEY))
+    reason: str | None = Field(default=None, max_length=1000)
+    reverses: int | None = Field(default=None, foreign_key="decisions.id")
+    policy_id: str = Field(max_length=100)
+    policy_version: str = Field(max_length=64)
+    snapshot: Any = Field(sa_type=JSON)
+    trace: Any = Field(sa_type=JSON)
+    decided_by: str = Field(max_length=100)
+    decided_at: datetime = Field(sa_type=UtcDateTime)
+    entries: Any = Field(sa_type=JSON)
+    """What the decision commits against limits, as ``ledger_entries`` must hold it."""
+    prev_hash: str = Field(max_length=64)
+    hash: str = Field(max_length=64, unique=True)
+    mac: str = Field(max_length=64)
+
+
+class LedgerEntry(SQLModel, table=True):
+    """What an approval commits (or a reversal releases) against one limit bucket."""
+
+    __tablename__ = "ledger_entries"
+    __table_args__ = (Index("ix_ledger_entries_bucket", "policy_id", "bucket"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    decision_id: int = Field(foreign_key="decisions.id", index=True)
+    policy_id: str = Field(max_length=100)
+    bucket: str = Field(max_length=200)
+    amount: Decimal = Field(sa_column=Column(MONEY, nullable=False))
+    count: int
+
+
+class LedgerHead(SQLModel, table=True):
+    """A single row: writing it first makes every decision transaction wait its turn."""
+
+    __tablename__ = "ledger_head"
+    __table_args__ = (UniqueConstraint("singleton"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    singleton: int = 1
+    sequence: int = 0
+    last_hash: str = Field(default="0" * 64, max_length=64)

@@ -1,0 +1,1 @@
+"""The policy catalog: policy files, their validation, versions and test cases."""

@@ -1,0 +1,1 @@
+"""Enterprise profiles: the facts rules are checked against, and facts derived from them."""

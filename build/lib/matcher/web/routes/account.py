@@ -1,0 +1,93 @@
+"""Signing in and out, and the 企业专属主页 of a signed-in enterprise."""
+
+from typing import Annotated
+
+from fastapi import APIRouter, Query, Request
+from fastapi.responses import HTMLResponse, RedirectResponse
+
+from matcher.api.deps import CatalogDep, SessionDep
+from matcher.auth.service import Principal, authenticate_password, end_sessions, session_epoch
+from matcher.auth.tables import Role
+from matcher.enterprises.repository import EnterpriseRepository
+from matcher.notices.pages import in_app_messages
+from matcher.web import session
+from matcher.web.deps import AsOfDep, EnterpriseUser, FormDep
+from matcher.web.rendering import render
+from matcher.web.views.enterprise import load_enterprise
+
+router = APIRouter()
+
+
+def local_path(target: str | None) -> str | None:
+    """``target`` if it is a path on this site, so that ``?next=`` cannot send anyone away."""
+    if not target or not target.startswith("/") or target.startswith(("//", "/\\")):
+        return None
+    if any(ord(c) < 0x20 for c in target):
+        return None
+    return target
+
+
+def _home_of(who: Principal) -> str:
+    return "/me" if who.role is Role.ENTERPRISE else "/staff"
+
+
+@router.get("/login")
+def login_page(
+    request: Request, next_path: Annotated[str | None, Query(alias="next")] = None
+) -> HTMLResponse:
+    """The sign-in form; ``?next=`` is where to go afterwards."""
+    return render(request, "login.html", next=local_path(next_path), username="", error=None)
+
+
+@router.post("/login", response_model=None)
+def login(request: Request, db: SessionDep, form: FormDep) -> HTMLResponse | RedirectResponse:
+    """Sign in with username and password; on failure the form again, with the username kept."""
+    username, password = form.get("username", "").strip(), form.get("password", "")
+    target = local_path(form.get("next"))
+    client = request.client.host if request.client else "unknown"
+    if not request.app.state.login_throttle.admit(client, username):
+        return render(
+            request,
+            "login.html",
+            status=429,
+            next=target,
+            username=username,
+            error="登录尝试过于频繁，请一分钟后再试。",
+        )
+    who = authenticate_password(db, username, password) if username and password else None
+    if who is None:
+        return render(
+            request,
+            "login.html",
+            next=target,
+            username=username,
+            error="用户名或密码不正确，请重新输入。",
+        )
+    session.sign_in(request, who, username, session_epoch(db, username))
+    return RedirectResponse(target or _home_of(who), status_code=303)
+
+
+@router.post("/logout")
+def logout(request: Request, db: SessionDep) -> RedirectResponse:
+    """Sign out (a POST form, so no link or image can do it) of every session of the account:
+    its cookies, copied or not, are refused from now on."""
+    account = session.username(request)
+    if account is not None:
+        end_sessions(db, account)
+    session.sign_out(request)
+    return RedirectResponse("/", status_code=303)
+
+
+MESSAGES_SHOWN = 10
+
+
+@router.get("/me")
+def my_page(
+    request: Request, db: SessionDep, catalog: CatalogDep, who: EnterpriseUser, as_of: AsOfDep
+) -> HTMLResponse:
+    """企业专属主页: the signed-in enterprise's facts and entitlements."""
+    assert who.uscc is not None, "an enterprise account is always bound to a code"
+    view = load_enterprise(db, catalog, who.uscc, as_of)
+    row = EnterpriseRepository(db).row(who.uscc)
+    messages = in_app_messages(db, row["id"], MESSAGES_SHOWN) if row is not None else []
+    return render(request, "me.html", view=view, as_of=as_of, messages=messages)

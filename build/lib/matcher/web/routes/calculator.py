@@ -1,0 +1,39 @@
+"""The anonymous 政策计算器: a form in, the entitlement list out, nothing stored."""
+
+from fastapi import APIRouter, Depends, Request
+from fastapi.responses import HTMLResponse
+
+from matcher import clock
+from matcher.api.deps import CatalogDep
+from matcher.eligibility.evaluate import evaluate
+from matcher.web.calculator_form import CalculatorForm, calculator_groups, read_calculator
+from matcher.web.deps import FormDep
+from matcher.web.errors import PageError
+from matcher.web.rendering import render
+from matcher.web.views.entitlements import present_result
+
+router = APIRouter()
+
+
+def _rate_limit(request: Request) -> None:
+    """The API calculator's per-client budget, shared by the page."""
+    client = request.client.host if request.client else "unknown"
+    if not request.app.state.calculator_limiter.hit(client):
+        raise PageError(429, "请求过于频繁", "政策计算器每分钟可使用的次数已达上限，请稍后再试。")
+
+
+@router.get("/calculator")
+def calculator_page(request: Request, catalog: CatalogDep) -> HTMLResponse:
+    """The empty form, with a field for each fact the catalog declares."""
+    form = CalculatorForm(groups=calculator_groups(catalog.facts))
+    return render(request, "calculator.html", form=form, result=None)
+
+
+@router.post("/calculator", dependencies=[Depends(_rate_limit)])
+def calculate(request: Request, catalog: CatalogDep, posted: FormDep) -> HTMLResponse:
+    """The result, or the form again with a message beside each bad field."""
+    form = read_calculator(posted, clock.today(), catalog.facts)
+    if form.parsed is None:
+        return render(request, "calculator.html", status=422, form=form, result=None)
+    result = evaluate(form.parsed.profile, form.parsed.as_of, catalog)
+    return render(request, "calculator.html", form=form, result=present_result(result, catalog))

@@ -1,0 +1,1 @@
+"""Results, profiles and policies shaped for the templates: labels looked up, values worded."""
