@@ -1,4 +1,4 @@
-"""operations records (placeholder: ops-helpers fills this in, or it is removed)
+"""operations records (placeholder: ops-observe fills it in)
 
 Revision ID: d4f0a3b2c904
 Revises: c3e0f2a1b803
