@@ -15,6 +15,8 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 
 import httpx
 
@@ -70,6 +72,15 @@ def _seconds(text: str) -> float:
     return float(value) * {"us": 1e-6, "ms": 1e-3, "s": 1.0, "m": 60.0}[unit]
 
 
+def _percentile(which: str, output: str) -> str:
+    """A row of wrk's latency distribution, which starts its line ("62.50%" in the thread
+    statistics above it must not match "50%")."""
+    found = re.search(rf"^\s+{which}%\s+(\S+)", output, re.MULTILINE)
+    if found is None:
+        raise ValueError(f"no {which}% latency in wrk's output:\n{output}")
+    return found.group(1)
+
+
 def drive(
     base: str, token: str, codes: list[str], clients: int, seconds: float
 ) -> dict[str, float]:
@@ -98,41 +109,53 @@ def drive(
     )
     return {
         "rps": float(re.search(r"Requests/sec:\s+([\d.]+)", output).group(1)),  # type: ignore[union-attr]
-        "p50": _seconds(re.search(r"50%\s+(\S+)", output).group(1)),  # type: ignore[union-attr]
-        "p99": _seconds(re.search(r"99%\s+(\S+)", output).group(1)),  # type: ignore[union-attr]
+        "p50": _seconds(_percentile("50", output)),
+        "p99": _seconds(_percentile("99", output)),
         "requests": float(re.search(r"(\d+) requests in", output).group(1)),  # type: ignore[union-attr]
         "errors": float(errors),
     }
 
 
-def run(name: str, url: str, args: argparse.Namespace) -> None:
-    token, codes = prepare(url)
+@contextmanager
+def serve(url: str, workers: int) -> Iterator[int]:
+    """uvicorn with ``workers`` processes on the database at ``url``; yields its port once it
+    answers."""
     port = _free_port()
     env = {**os.environ, "MATCHER_DATABASE_URL": url, "MATCHER_ENVIRONMENT": "test"}
     server = subprocess.Popen(
         [sys.executable, "-m", "uvicorn", "matcher.app:create_app", "--factory",
-         "--port", str(port), "--workers", str(args.workers), "--log-level", "warning",
+         "--port", str(port), "--workers", str(workers), "--log-level", "warning",
          "--no-access-log"],
         env=env,
     )  # fmt: skip
     try:
-        base = f"http://127.0.0.1:{port}"
         for _ in range(100):
             try:
-                if httpx.get(f"{base}/api/v1/health").status_code == 200:
+                if httpx.get(f"http://127.0.0.1:{port}/api/v1/health").status_code == 200:
                     break
             except httpx.HTTPError:
                 time.sleep(0.2)
-        drive(base, token, codes, args.clients, 3)  # warm up
-        figures = drive(base, token, codes, args.clients, args.seconds)
+        yield port
     finally:
         server.terminate()
         server.wait()
-    print(
+
+
+def report(name: str, figures: dict[str, float], enterprises: int) -> str:
+    return (
         f"{name:<11} {figures['rps']:7.0f} req/s   p50 {figures['p50'] * 1000:6.1f} ms   "
         f"p99 {figures['p99'] * 1000:6.1f} ms   errors {figures['errors']:.0f}   "
-        f"({figures['requests']:.0f} requests over {len(codes)} enterprises)"
+        f"({figures['requests']:.0f} requests over {enterprises} enterprises)"
     )
+
+
+def run(name: str, url: str, args: argparse.Namespace) -> None:
+    token, codes = prepare(url)
+    with serve(url, args.workers) as port:
+        base = f"http://127.0.0.1:{port}"
+        drive(base, token, codes, args.clients, 3)  # warm up
+        figures = drive(base, token, codes, args.clients, args.seconds)
+    print(report(name, figures, len(codes)))
 
 
 def main() -> None:

@@ -2,56 +2,69 @@
 pages at /, docs at /docs. Nothing in the feature packages imports it."""
 
 from fastapi import APIRouter, FastAPI
+from fastapi_offline import FastAPIOffline
 from sqlalchemy import Engine
 
 from matcher.api import errors
 from matcher.api.body_limit import BodySizeLimit
-from matcher.api.ratelimit import RateLimiter
+from matcher.api.ratelimit import RateLimits
+from matcher.api.routes.contacts import router as contacts_router
 from matcher.api.routes.eligibility import router as calculator_router
 from matcher.api.routes.enterprises import router as enterprises_router
+from matcher.api.routes.messages import router as messages_router
+from matcher.api.routes.operations import metrics_router
+from matcher.api.routes.operations import router as operations_router
 from matcher.api.routes.payouts import router as payouts_router
 from matcher.api.routes.policies import router as policies_router
 from matcher.api.routes.tagging import router as tagging_router
 from matcher.api.strict_transport import StrictTransportSecurity
 from matcher.config import Settings, settings
 from matcher.db import make_engine
+from matcher.observability.access import ObserveRequests
+from matcher.observability.metrics import Metrics
 from matcher.policies.catalog import Catalog, load_catalog
 from matcher.policies.versions import publish_catalog
 from matcher.web.mounting import mount_pages
+
+DOCS_ASSETS = "/docs/assets"
 
 
 def create_app(
     config: Settings | None = None, engine: Engine | None = None, catalog: Catalog | None = None
 ) -> FastAPI:
     config = config or settings()
-    app = FastAPI(
+    app = FastAPIOffline(  # /docs with the assets the package ships, not a CDN's
         title="惠企政策精准推送 API",
         version="1",
         description="按企业画像匹配惠企政策：政策库、政策计算器、企业信息与可享受政策。",
+        static_url=DOCS_ASSETS,
+        swagger_ui_parameters={"validatorUrl": None},  # no badge fetched from a validator
+        redoc_url=None,  # ReDoc's bundle fetches its logo from its vendor's CDN whatever we serve
     )
     app.state.settings = config
     app.state.engine = engine or make_engine(config.database_url)
     app.state.catalog = catalog or load_catalog(config.policies_dir)
     publish_catalog(app.state.engine, app.state.catalog)
-    app.state.calculator_limiter = RateLimiter(config.calculator_rate_limit)
+    app.state.rate_limits = RateLimits.of(config)
+    app.state.metrics = Metrics(app.state.engine)
     errors.install(app)
 
     api = APIRouter(prefix="/api/v1")
-
-    @api.get("/health", tags=["health"], summary="健康检查")
-    def health() -> dict[str, object]:
-        with app.state.engine.connect() as connection:
-            connection.exec_driver_sql("SELECT 1")
-        return {"status": "ok", "policies": len(app.state.catalog)}
-
+    api.include_router(operations_router)
     api.include_router(policies_router)
     api.include_router(calculator_router)
     api.include_router(enterprises_router)
+    api.include_router(contacts_router)
+    api.include_router(messages_router)
     api.include_router(payouts_router)
     api.include_router(tagging_router)
     app.include_router(api)
+    app.include_router(metrics_router)
     mount_pages(app, config)
     app.add_middleware(BodySizeLimit, limit=config.max_body_bytes)
     if config.environment == "production":
         app.add_middleware(StrictTransportSecurity)
+    app.add_middleware(  # outermost: it sees every answer
+        ObserveRequests, metrics=app.state.metrics.http, routes=app.router.routes
+    )
     return app

@@ -27,8 +27,15 @@ from matcher.eligibility.cases import load_cases, run_case
 from matcher.eligibility.evaluate import evaluate
 from matcher.eligibility.serialize import to_json
 from matcher.entitlement_report import render
+from matcher.founders_cli import register as register_founders
 from matcher.migrate import upgrade
 from matcher.notices.cli import register as register_notify
+from matcher.observability.logs import configure_logging, logging_config
+from matcher.observability.metrics import multiprocess_directory
+from matcher.observability.request_id import job
+from matcher.observability.tables import LedgerVerification
+from matcher.payouts.due_date_estimates import recompute_due_dates
+from matcher.payouts.holidays import load_holidays
 from matcher.payouts.ledger import LedgerInvalid, LedgerReport, verify_ledger, write_checkpoint
 from matcher.policies.issues import CatalogError
 from matcher.population.cli import register as register_population
@@ -43,14 +50,26 @@ tokens_app = typer.Typer(help="API 访问令牌。", no_args_is_help=True)
 accounts_app = typer.Typer(help="网页登录账号。", no_args_is_help=True)
 db_app = typer.Typer(help="数据库。", no_args_is_help=True)
 ledger_app = typer.Typer(help="兑现决定记录。", no_args_is_help=True)
+claims_app = typer.Typer(help="兑现申请。", no_args_is_help=True)
 app.add_typer(policies_app, name="policies")
 app.add_typer(tokens_app, name="tokens")
 app.add_typer(accounts_app, name="accounts")
 app.add_typer(db_app, name="db")
 app.add_typer(ledger_app, name="ledger")
+app.add_typer(claims_app, name="claims")
 register_population(app, policies_app)
 register_notify(app)
 register_tagging(app)
+register_founders(app)
+
+
+@app.callback()
+def _observed(ctx: typer.Context) -> None:
+    # Every command logs as configured, under a job id of its own; the server's lines carry
+    # their requests' ids instead.
+    configure_logging(settings())
+    if ctx.invoked_subcommand not in (None, "serve"):
+        ctx.with_resource(job(ctx.invoked_subcommand))
 
 
 PoliciesDir = Annotated[
@@ -234,7 +253,18 @@ def serve(
     if demo and config.environment == "development":
         for username, password, role, _name, _uscc in DEMO_ACCOUNTS:
             console.print(f"演示登录（{ROLE_LABELS[role]}）：{username} / {password}")
-    uvicorn.run("matcher.app:create_app", factory=True, host=host, port=port, workers=workers)
+    with multiprocess_directory(workers):
+        uvicorn.run(
+            "matcher.app:create_app",
+            factory=True,
+            host=host,
+            port=port,
+            workers=workers,
+            proxy_headers=True,
+            forwarded_allow_ips=config.forwarded_allow_ips,
+            log_config=logging_config(config),
+            access_log=False,  # matcher.access logs each request once, by its route
+        )
 
 
 @ledger_app.command("verify")
@@ -242,6 +272,8 @@ def ledger_verify() -> None:
     """核验账本：决定记录的哈希链与签名、限额账目、申请状态，以及账本外的检查点。"""
     with session_scope(default_engine()) as session:
         report = verify_ledger(session)
+        if report.intact:
+            session.add(LedgerVerification(records=report.records))
     if not report.intact:
         _print_problems(report)
         raise typer.Exit(1)
@@ -270,3 +302,24 @@ def _print_problems(report: LedgerReport) -> None:
     errors.print(f"[red]账本核验未通过：{len(report.problems)} 处问题[/]")
     for problem in report.problems:
         errors.print(str(problem), markup=False, highlight=False)
+
+
+@claims_app.command("recompute-due-dates")
+def claims_recompute_due_dates() -> None:
+    """按新公布的节假日安排（新版 chinese-calendar 或节假日数据文件）重新计算预计的办理期限。"""
+    try:
+        calendar = load_holidays(settings().holidays_file)
+    except CatalogError as error:
+        print_issues(error)
+        errors.print(f"[red]节假日数据有误：{len(error.issues)} 处错误，未重新计算[/]")
+        raise typer.Exit(1) from None
+    with session_scope(database_or_exit()) as session:
+        results = recompute_due_dates(session, calendar)
+    for result in results:
+        shown = f"{result.now.day}{'（预计）' if result.now.estimated else ''}"
+        console.print(f"申请 #{result.claim_id}：{result.was}（预计）→ {shown}", highlight=False)
+    still = sum(result.now.estimated for result in results)
+    console.print(
+        f"预计的办理期限 {len(results)} 项：{len(results) - still} 项已按公布的节假日安排确定，"
+        f"{still} 项所涉年份的安排仍未公布"
+    )

@@ -2,9 +2,9 @@
 
 from functools import cache
 from pathlib import Path
-from typing import Literal
+from typing import Annotated, Literal
 
-from pydantic import Field, model_validator
+from pydantic import BeforeValidator, Field, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 PACKAGE_ROOT = Path(__file__).resolve().parent
@@ -15,6 +15,7 @@ VAR_DIR = Path("var").resolve()
 """Where the embedded defaults keep their files: ``var/`` in the working directory."""
 DEVELOPMENT_SECRET = "development-only-secret-change-me"
 DEVELOPMENT_LEDGER_KEY = "development-only-ledger-key-change-me"
+DEVELOPMENT_FOUNDER_KEY = "development-only-founder-key-change-me"
 
 
 class Settings(BaseSettings):
@@ -22,26 +23,48 @@ class Settings(BaseSettings):
 
     environment: Literal["development", "test", "production"] = "development"
     policies_dir: Path = BUNDLED_CATALOG
+    holidays_file: Path = BUNDLED_CATALOG / "standards" / "holidays.yaml"
+    """Public holidays and adjusted working days of the years chinese-calendar does not know
+    yet, from the State Council's notices (:mod:`matcher.payouts.holidays`)."""
     database_url: str = f"sqlite:///{VAR_DIR / 'matcher.sqlite3'}"
     secret_key: str = DEVELOPMENT_SECRET
-    """Signs session cookies and keys the HMAC of founders' ID numbers."""
+    """Signs session cookies (and unsubscribe links); founders' pseudonyms have a key of their
+    own, ``founder_key``."""
+    founder_key: str = DEVELOPMENT_FOUNDER_KEY
+    """Keys the pseudonym each founder's ID number is kept as (the once-per-founder limits).
+    Back it up with the database; never rotate it without ``matcher founders rekey``."""
     ledger_key: str = DEVELOPMENT_LEDGER_KEY
     """Keys the HMAC of every ledger record and checkpoint; the database never holds it, so a
     database writer cannot re-chain the ledger. Never rotated without re-keying the ledger."""
     ledger_checkpoints: Path = VAR_DIR / "ledger-checkpoints.log"
     """The append-only file of signed ledger heads, kept outside the database."""
     max_body_bytes: int = 1_000_000
-    """Working days the window takes for a claim when the policy sets no time limit."""
+    """Larger request bodies are refused (413); keep nginx's ``client_max_body_size`` equal."""
     max_backdate_days: int = Field(30, ge=0)
     """How many days back staff may date a claim they enter for an enterprise (the window's
     own rule, not a policy's): a claim received on paper keeps the day it was received."""
-    calculator_rate_limit: int = 60
+    redis_url: str | None = None
+    """Where rate limits are counted for every worker and host; unset: each process counts."""
+    calculator_rate_limit: int = Field(60, ge=1)
     """Anonymous calculator requests per client per minute."""
-    login_attempts_per_username: int = 10
-    """Sign-in attempts per username per minute (per process), right or wrong."""
-    login_attempts_per_client: int = 30
-    """Sign-in attempts per client address per minute (per process): an office behind one
-    address signs in together, a guesser trying names one after another is stopped."""
+    suggestion_rate_limit: int = Field(120, ge=1)
+    """Anonymous industry suggestions per client per minute."""
+    login_attempts_per_username: int = Field(10, ge=1)
+    """Sign-in attempts per username per minute, right or wrong."""
+    login_attempts_per_client: int = Field(30, ge=1)
+    """Sign-in attempts per client address per minute: an office behind one address signs in
+    together, a guesser trying names one after another is stopped."""
+    forwarded_allow_ips: str = "127.0.0.1,::1"
+    """The proxies (comma-separated addresses or networks) whose X-Forwarded-For and
+    X-Forwarded-Proto ``matcher serve`` believes: the client address that rate limits count
+    and the scheme behind the proxy. Nobody else can claim another address."""
+    log_level: Annotated[
+        Literal["DEBUG", "INFO", "WARNING", "ERROR"], BeforeValidator(lambda v: str(v).upper())
+    ] = "INFO"
+    log_format: Literal["json", "text"] | None = None
+    """One JSON object per line, or text for people; unset: JSON in production, else text."""
+    metrics_token: str | None = None
+    """The bearer token ``/metrics`` asks for; unset: it answers loopback clients alone."""
 
     @model_validator(mode="after")
     def _real_secrets_in_production(self) -> "Settings":
@@ -49,6 +72,8 @@ class Settings(BaseSettings):
             raise ValueError("MATCHER_SECRET_KEY must be set in production")
         if self.environment == "production" and self.ledger_key == DEVELOPMENT_LEDGER_KEY:
             raise ValueError("MATCHER_LEDGER_KEY must be set in production")
+        if self.environment == "production" and self.founder_key == DEVELOPMENT_FOUNDER_KEY:
+            raise ValueError("MATCHER_FOUNDER_KEY must be set in production")
         return self
 
 

@@ -3,6 +3,7 @@
 from matcher.auth import tables as auth_tables
 from matcher.enterprises import tables as enterprise_tables
 from matcher.notices import tables as notice_tables
+from matcher.observability import tables as observability_tables
 from matcher.payouts import tables as payout_tables
 from matcher.policies import tables as policy_tables
 from matcher.population import tables as population_tables
@@ -11,6 +12,7 @@ __all__ = [
     "auth_tables",
     "enterprise_tables",
     "notice_tables",
+    "observability_tables",
     "payout_tables",
     "policy_tables",
     "population_tables",

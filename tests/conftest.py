@@ -7,17 +7,20 @@ never see each other's rows. Under CI (CI=true) an unreachable PostgreSQL fails 
 
 import os
 import shutil
+import uuid
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+import redis
 from fastapi.testclient import TestClient
 from sqlalchemy import Engine
 from sqlalchemy.exc import OperationalError
 from sqlmodel import SQLModel
 
 import matcher.tables  # noqa: F401
+from matcher.api.ratelimit import RedisLimiter
 from matcher.app import create_app
 from matcher.auth.service import issue_token, revoke_token
 from matcher.auth.tables import Role
@@ -71,6 +74,32 @@ def migrated_engine(database_url: str) -> Iterator[Engine]:
     upgrade(engine)
     yield engine
     engine.dispose()
+
+
+REDIS_URL = os.environ.get("MATCHER_TEST_REDIS_URL", "redis://127.0.0.1:6379/0")
+
+
+@pytest.fixture
+def redis_prefix() -> str:
+    """This test's own Redis key prefix, so parallel workers never count each other's hits."""
+    return f"matcher-test-{uuid.uuid4().hex}"
+
+
+@pytest.fixture
+def redis_limiter(redis_prefix: str) -> Iterator[RedisLimiter]:
+    """A rate limiter on the real Redis under the test's key prefix; its keys are deleted
+    afterwards. Under CI an unreachable Redis fails the run."""
+    try:
+        limiter = RedisLimiter(REDIS_URL, key_prefix=redis_prefix)
+    except ConnectionError as error:
+        if os.environ.get("CI"):
+            raise
+        pytest.skip(str(error))
+    yield limiter
+    server = redis.Redis.from_url(REDIS_URL)
+    for key in server.scan_iter(f"{redis_prefix}*"):
+        server.delete(key)
+    server.close()
 
 
 @pytest.fixture

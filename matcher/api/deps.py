@@ -3,7 +3,7 @@
 from collections.abc import Callable, Iterator
 from typing import Annotated
 
-from fastapi import Depends, Path, Query, Request
+from fastapi import Depends, Path, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from sqlalchemy import Engine
 from sqlmodel import Session
@@ -13,6 +13,7 @@ from matcher.auth.service import Principal, authenticate_token
 from matcher.auth.tables import Role
 from matcher.bounds import INT32_MAX
 from matcher.db import session_scope
+from matcher.notices.settings import NoticeSettings, notice_settings
 from matcher.policies.catalog import Catalog
 from matcher.text import Line
 
@@ -35,8 +36,6 @@ def get_catalog(request: Request) -> Catalog:
 
 RecordId = Annotated[int, Path(ge=1, le=INT32_MAX, description="记录编号")]
 """Ids are 32-bit integers in the database; anything else names no record."""
-Offset = Annotated[int, Query(ge=0, le=INT32_MAX, description="跳过的条数")]
-"""Where a page of a list starts; the database counts rows in 32 bits too."""
 UsccPath = Annotated[Line, Path(max_length=100, description="统一社会信用代码")]
 PolicyIdPath = Annotated[Line, Path(max_length=100, description="政策 id")]
 
@@ -75,3 +74,6 @@ def require(*roles: Role) -> Callable[[Principal], Principal]:
 
 
 StaffPrincipal = Annotated[Principal, Depends(require(Role.STAFF, Role.ADMIN))]
+
+NoticeConfig = Annotated[NoticeSettings, Depends(notice_settings)]
+"""Where notices and confirmations go, and the key of their links (a test overrides it)."""

@@ -4,15 +4,16 @@
 ``code`` is for programs, ``message`` (Chinese) for people. The domain's refusals
 (:class:`~matcher.errors.DomainError`) are answered by kind: not found 404, conflict 409, any
 other refusal 422. :class:`ApiError` is for refusals only HTTP knows (credentials, rates).
+Each operation lists the error statuses it can answer in its OpenAPI with :func:`documented`.
 """
 
 import logging
-from dataclasses import asdict
 from typing import Any
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
+from pydantic import BaseModel, Field
 from sqlalchemy.exc import OperationalError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
@@ -38,22 +39,105 @@ BUSY_RETRY_SECONDS = 5
 
 class ApiError(Exception):
     def __init__(
-        self, status: int, code: str, message: str, details: list[FieldError] | None = None
+        self,
+        status: int,
+        code: str,
+        message: str,
+        details: list[FieldError] | None = None,
+        headers: dict[str, str] | None = None,
     ) -> None:
         super().__init__(message)
         self.status, self.code, self.message, self.details = status, code, message, details or []
+        self.headers = headers or {}
+
+
+class ErrorInfo(BaseModel):
+    code: str = Field(description="错误代码，供程序判断")
+    message: str = Field(description="中文说明，供人阅读")
+    details: list[FieldError] = Field(description="逐项问题：字段路径、错误代码、中文说明")
+
+
+class ErrorBody(BaseModel):
+    """The body of every 4xx and 5xx answer; the OpenAPI documents each error status with it."""
+
+    error: ErrorInfo
 
 
 def error_body(code: str, message: str, details: list[FieldError] | None = None) -> dict[str, Any]:
-    return {
-        "error": {"code": code, "message": message, "details": [asdict(d) for d in details or []]}
-    }
+    info = ErrorInfo(code=code, message=message, details=details or [])
+    return ErrorBody(error=info).model_dump()
 
 
 def error_response(
     status: int, code: str, message: str, details: list[FieldError] | None = None
 ) -> JSONResponse:
     return JSONResponse(error_body(code, message, details), status_code=status)
+
+
+def error_doc(description: str, example: dict[str, Any], **extra: Any) -> dict[str, Any]:
+    """The OpenAPI of one error answer: the error body, what it means here, an example
+    (:func:`error_body`); ``extra`` such as ``headers``. :func:`documented` has the usual ones."""
+    return {
+        "model": ErrorBody,
+        "description": description,
+        "content": {"application/json": {"example": example}},
+        **extra,
+    }
+
+
+_DOCUMENTED: dict[int, dict[str, Any]] = {
+    400: error_doc(
+        "请求体不是有效的 JSON（`malformed_json`），或 CSV 不是 UTF-8（`invalid_encoding`）",
+        error_body(
+            "malformed_json",
+            "请求体不是有效的 JSON",
+            [FieldError("1", "json_invalid", "不是有效的 JSON：Expecting value")],
+        ),
+    ),
+    401: error_doc(
+        "缺少访问令牌（`unauthorized`），或令牌无效、已吊销（`invalid_token`）",
+        error_body("invalid_token", "访问令牌无效或已吊销"),
+    ),
+    403: error_doc(
+        "当前角色无权执行此操作（`forbidden`）", error_body("forbidden", "当前角色无权执行此操作")
+    ),
+    404: error_doc(
+        "记录不存在，或调用方无权知道它存在（`not_found`）", error_body("not_found", "企业不存在")
+    ),
+    409: error_doc(
+        "记录当前的状态不允许此操作（如 `already_exists`、`already_decided`、`not_reversible`）",
+        error_body("already_exists", "统一社会信用代码 91419001MA4000000C 的企业已存在"),
+    ),
+    413: error_doc(
+        "请求体超过 MATCHER_MAX_BODY_BYTES（`payload_too_large`）",
+        error_body("payload_too_large", "请求体过大（上限 1000000 字节）"),
+    ),
+    422: error_doc(
+        "请求内容有误（`invalid_request`、`invalid_profile`），或业务规则拒绝（如 "
+        "`policy_not_in_force`、`amount_over_cap`）；`details` 逐项列出问题",
+        error_body(
+            "invalid_request",
+            "请求内容有误",
+            [FieldError("profile.employees", "int_type", "应为整数")],
+        ),
+    ),
+    429: error_doc(
+        "请求过于频繁（`rate_limited`），`Retry-After` 秒后再试",
+        error_body("rate_limited", "请求过于频繁，请 12 秒后再试"),
+        headers={"Retry-After": {"description": "须等待的秒数", "schema": {"type": "integer"}}},
+    ),
+    503: error_doc(
+        "数据库忙（`database_busy`），稍后重试",
+        error_body("database_busy", "系统正忙，请稍后再试"),
+        headers={"Retry-After": {"description": "建议等待的秒数", "schema": {"type": "integer"}}},
+    ),
+}
+
+
+def documented(*statuses: int) -> dict[int | str, dict[str, Any]]:
+    """``responses=`` for an operation that can answer ``statuses``: each with the one error
+    body, what it means, and an example."""
+    return {status: _DOCUMENTED[status] for status in statuses}
 
 
 def status_of(error: DomainError) -> int:
@@ -78,7 +162,9 @@ def install(app: FastAPI) -> None:
 
     @app.exception_handler(ApiError)
     async def _api(_request: Request, error: ApiError) -> JSONResponse:
-        return error_response(error.status, error.code, error.message, error.details)
+        response = error_response(error.status, error.code, error.message, error.details)
+        response.headers.update(error.headers)
+        return response
 
     @app.exception_handler(DomainError)
     async def _domain(_request: Request, error: DomainError) -> JSONResponse:

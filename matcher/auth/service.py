@@ -4,7 +4,13 @@ from dataclasses import dataclass
 
 from sqlmodel import Session, select
 
-from matcher.auth.credentials import hash_password, new_token, token_hash, verify_password
+from matcher.auth.credentials import (
+    hash_password,
+    needs_rehash,
+    new_token,
+    token_hash,
+    verify_password,
+)
 from matcher.auth.tables import Account, ApiToken, Role
 from matcher.clock import now
 from matcher.profiles.uscc import validate as validate_uscc
@@ -103,12 +109,18 @@ def _principal_of(account: Account) -> Principal:
 
 
 def authenticate_password(session: Session, username: str, password: str) -> Principal | None:
+    """Who signs in with ``username`` and ``password``; a hash made with older parameters or
+    the legacy scrypt is replaced by one made with today's, now that the password is known."""
     account = _account(session, username)
     if account is None:
         verify_password(password, _DUMMY_HASH)  # as slow as a real check: names stay private
         return None
     if not verify_password(password, account.password_hash) or account.disabled_at is not None:
         return None
+    if needs_rehash(account.password_hash):
+        account.password_hash = hash_password(password)
+        session.add(account)
+        session.flush()
     return _principal_of(account)
 
 

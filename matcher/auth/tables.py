@@ -33,7 +33,7 @@ class ApiToken(SQLModel, table=True):
 
 
 class Account(SQLModel, table=True):
-    """A person who logs in to the web pages. The password is kept as a salted scrypt hash."""
+    """A person who logs in to the web pages. The password is kept as an argon2id hash."""
 
     __tablename__ = "accounts"
 

@@ -1,9 +1,8 @@
-"""Founders' ID numbers are checked (GB 11643) and replaced by a keyed hash before anything else
-sees them, so the clear number is never stored nor logged. This is the one place ID numbers are
-checked and hashed: enterprise records and claims alike."""
+"""Founders' ID numbers are checked (GB 11643) and replaced by a pseudonym under the founder key
+(:mod:`matcher.enterprises.pseudonyms`) before anything else sees them, so the clear number is
+never stored nor logged. This is the one place ID numbers are checked and hashed: enterprise
+records and claims alike."""
 
-import hashlib
-import hmac
 import unicodedata
 from functools import cache
 from typing import Any
@@ -13,6 +12,7 @@ from stdnum.cn import ric
 from stdnum.exceptions import ValidationError
 
 from matcher.config import settings
+from matcher.enterprises.pseudonyms import seal
 from matcher.profiles.errors import FieldError, ProfileError
 
 
@@ -47,14 +47,13 @@ def valid_id_number(number: object) -> str | None:
 
 
 def hash_id_number(id_number: str) -> str:
-    """HMAC-SHA256 of the normalised number under the server's secret key."""
+    """The pseudonym of the normalised number under ``MATCHER_FOUNDER_KEY``."""
     normalized = ric.compact(unicodedata.normalize("NFKC", id_number))
-    key = settings().secret_key.encode("utf-8")
-    return hmac.new(key, normalized.encode("utf-8"), hashlib.sha256).hexdigest()
+    return seal(normalized, settings().founder_key)
 
 
 def valid_id_hash(number: object) -> str | None:
-    """The keyed hash of a valid ID number; ``None`` when the number is not one."""
+    """The pseudonym of a valid ID number; ``None`` when the number is not one."""
     valid = valid_id_number(number)
     return None if valid is None else hash_id_number(valid)
 

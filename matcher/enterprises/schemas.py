@@ -54,21 +54,53 @@ class FactProvenance(BaseModel):
 
 
 class EnterprisePublic(BaseModel):
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {
+                    "profile": {
+                        "uscc": "91419001MA4000000C",
+                        "name": "济源市银辉新材料有限公司",
+                        "entity_type": "company",
+                        "registered_on": "2019-09-16",
+                        "employees": 86,
+                    },
+                    "provenance": {
+                        "employees": {
+                            "source": "registration",
+                            "recorded_at": "2026-11-02T09:30:00Z",
+                            "recorded_by": "staff",
+                        }
+                    },
+                }
+            ]
+        }
+    )
+
     profile: ProfilePublic
     provenance: dict[str, FactProvenance]
 
 
 class EnterpriseSummary(BaseModel):
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {
+                    "uscc": "91419001MA4000000C",
+                    "name": "济源市银辉新材料有限公司",
+                    "entity_type": "company",
+                    "size_class": "small",
+                    "district": "玉泉片区",
+                }
+            ]
+        }
+    )
+
     uscc: str
     name: str
     entity_type: str | None
     size_class: str | None
     district: str | None
-
-
-class EnterprisesPublic(BaseModel):
-    data: list[EnterpriseSummary]
-    count: int
 
 
 class ImportRowError(BaseModel):
@@ -78,6 +110,13 @@ class ImportRowError(BaseModel):
 
 
 class ImportResult(BaseModel):
+    model_config = ConfigDict(
+        json_schema_extra={"examples": [{"created": 239, "updated": 1, "status": "imported"}]}
+    )
+
     created: int
     updated: int
+    contacts_added: int = 0
+    """Contact addresses (``contact_mobile``, ``contact_email``) new to their enterprise,
+    stored unconfirmed: each receives nothing until confirmed."""
     status: Literal["imported"] = "imported"

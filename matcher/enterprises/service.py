@@ -9,7 +9,7 @@ from collections.abc import Mapping
 from sqlmodel import Session
 
 from matcher.auth.service import Principal
-from matcher.enterprises.csv_import import parse_csv
+from matcher.enterprises.csv_import import CsvContact, parse_csv
 from matcher.enterprises.founders import replace_id_numbers
 from matcher.enterprises.repository import EnterpriseRepository
 from matcher.enterprises.schemas import (
@@ -94,12 +94,14 @@ def read(
 
 def import_csv(
     session: Session, text: str, source: str, actor: Principal, declared: DeclaredFacts
-) -> ImportResult:
-    """All rows or none: every row is validated before the first is written."""
-    profiles = parse_csv(text, declared)
+) -> tuple[ImportResult, list[CsvContact]]:
+    """All rows or none: every row is validated before the first is written. The contacts
+    of the file (already checked) are the caller's to store."""
+    parsed = parse_csv(text, declared)
     repository = EnterpriseRepository(session)
-    created = sum(repository.save(profile, source, actor.name) for profile in profiles)
-    return ImportResult(created=created, updated=len(profiles) - created)
+    created = sum(repository.save(profile, source, actor.name) for profile in parsed.profiles)
+    result = ImportResult(created=created, updated=len(parsed.profiles) - created)
+    return result, parsed.contacts
 
 
 def confirm_industry(

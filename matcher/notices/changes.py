@@ -7,10 +7,18 @@ then by id; the policies a run matched, and under which version, are its
 ``match_run_policies``. A pair a finished run has no row for was not eligible in it.
 
 Only an entitlement held now can give rise to a notice; which one is :class:`NoticeKind`:
-the policy was never matched before (``published``); the enterprise was absent, undetermined
+the enterprise was judged in none of the runs compared with (it was recorded after the
+last of them began, or there is none), so this is the first it hears of its entitlements
+(``initial``, not "new": a policy in force for years is not new to it); the
+policy was never matched before (``published``); the enterprise was absent, undetermined
 (``entitled``) or waiting for a date (``date_reached``) before; or it was eligible before too,
 under another version (``policy_changed``) or for another amount (``amount_changed``).
 Anything else, unchanged pairs included, yields no row.
+
+Each row carries an event key, which with the enterprise, version, kind and channel makes a
+notice's identity: the new amount (in fen) and the run for ``amount_changed``, so an amount
+that changes again under the same version is told again; empty for the other kinds, which
+a version can give rise to once.
 """
 
 from collections.abc import Mapping
@@ -18,11 +26,12 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from sqlalchemy import Select, and_, case, null, select
+from sqlalchemy import Integer, Select, String, and_, case, cast, func, literal, null, select, true
 from sqlalchemy.orm import aliased
 from sqlmodel import Session, col
 
 from matcher.eligibility.results import Status
+from matcher.enterprises.tables import enterprises
 from matcher.notices.tables import NoticeKind
 from matcher.population.tables import EntitlementSnapshot, MatchRun, MatchRunPolicy
 from matcher.population.verdict import STATUS_CODES
@@ -75,9 +84,25 @@ def _baseline_run(policy_id: Any, baselines: Mapping[str, int | None]) -> Any:
     return case(compared, value=policy_id, else_=null()) if compared else null()
 
 
+def _newcomer(compared: Comparison) -> Any:
+    """True for an enterprise no baseline run judged: recorded after the last one began."""
+    runs = sorted({run for run in compared.baselines.values() if run is not None})
+    if not runs:
+        return true()
+    began = select(func.max(col(MatchRun.started_at))).where(col(MatchRun.id).in_(runs))
+    return enterprises.c.created_at > began.scalar_subquery()
+
+
+def _event_key(kind: Any, run_id: Any, amount: Any) -> Any:
+    """``<amount in fen>@<run>`` for an amount changed; empty otherwise."""
+    fen = func.coalesce(cast(cast(func.round(amount * 100), Integer), String), "none")
+    changed = fen + "@" + cast(run_id, String)
+    return case((kind == NoticeKind.AMOUNT_CHANGED.value, changed), else_=literal("", String))
+
+
 def changes(compared: Comparison) -> Select[Any]:
     """One row per change: run_id, enterprise_id, policy_id, policy_version, kind, amount,
-    apply_from."""
+    apply_from, event_key."""
     latest = aliased(EntitlementSnapshot, name="latest")
     prior = aliased(EntitlementSnapshot, name="prior")
     matched = aliased(MatchRunPolicy, name="matched")
@@ -87,6 +112,7 @@ def changes(compared: Comparison) -> Select[Any]:
         STATUS_CODES[s] for s in (Status.ELIGIBLE, Status.UNDETERMINED, Status.NOT_ELIGIBLE)
     )
     kind = case(
+        (_newcomer(compared), NoticeKind.INITIAL.value),
         (col(matched.policy_id).in_(first_time), NoticeKind.PUBLISHED.value),
         (col(prior.status).is_(None), NoticeKind.ENTITLED.value),
         (col(prior.status) == undetermined, NoticeKind.ENTITLED.value),
@@ -113,6 +139,7 @@ def changes(compared: Comparison) -> Select[Any]:
             apply_from.label("apply_from"),
         )
         .select_from(latest)
+        .join(enterprises, enterprises.c.id == col(latest.enterprise_id))
         .join(
             matched,
             and_(
@@ -141,4 +168,6 @@ def changes(compared: Comparison) -> Select[Any]:
         )
         .subquery("found")
     )
-    return select(found).where(found.c.kind.is_not(None))
+    return select(
+        found, _event_key(found.c.kind, found.c.run_id, found.c.amount).label("event_key")
+    ).where(found.c.kind.is_not(None))

@@ -1,6 +1,10 @@
 """``matcher notify``: tell enterprises what changed since the previous match run. It ends the
-nightly job, so it also writes the day's ledger checkpoint."""
+nightly job, so it also writes the day's ledger checkpoint. ``matcher worker``: deliver notices
+as they come due, and run the nightly job (``match-all``, then ``notify``) on time."""
 
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from datetime import date, timedelta
 from typing import Annotated
 
 import typer
@@ -10,6 +14,7 @@ from sqlalchemy import Engine
 from matcher.console import catalog_or_exit, console, database_or_exit, day_or_exit, errors
 from matcher.db import session_scope
 from matcher.notices.channels import open_senders
+from matcher.notices.daemon import Daemon, Nightly
 from matcher.notices.outbox import OutboxRepository
 from matcher.notices.render import Rendered
 from matcher.notices.service import (
@@ -21,15 +26,18 @@ from matcher.notices.service import (
     render_pending,
 )
 from matcher.notices.settings import NoticeSettings, notice_settings
+from matcher.notices.sms_templates import SmsTemplateError
 from matcher.notices.tables import CHANNEL_LABELS, Channel, NoticeStatus
 from matcher.notices.worker import RetryPolicy, deliver
 from matcher.payouts.ledger import LedgerInvalid, write_checkpoint
 from matcher.policies.versions import publish_catalog
+from matcher.population.cli import match_all
 
 
 def register(app: typer.Typer) -> None:
-    """Add ``notify`` to ``app``."""
+    """Add ``notify`` and ``worker`` to ``app``."""
     app.command("notify")(notify)
+    app.command("worker")(worker)
 
 
 def notify(
@@ -61,8 +69,63 @@ def notify(
         if plan is not None:
             _dry_run(engine, plan, config)
         return
-    _run(engine, plan, config)
+    with _templates_or_exit():
+        failed = _run(engine, plan, config)
     _checkpoint_ledger(engine)
+    if failed:
+        errors.print(
+            f"{failed:,} 条通知发送失败，不再重试；原因见工作人员页面的发送失败列表。",
+            markup=False,
+            highlight=False,
+        )
+        raise typer.Exit(1)
+
+
+def worker() -> None:
+    """持续发送到期通知，并按时运行每晚的匹配与通知。
+
+    失败的通知按退避时间重试；设置 MATCHER_NIGHTLY_AT（北京时间 HH:MM）时，每天该时刻运行
+    match-all 与 notify，多个 worker 只有一个运行。收到 SIGTERM 或 Ctrl-C 后发完手头的一条再退出。
+    """
+    engine = database_or_exit()
+    config = notice_settings()
+    nightly = None
+    if config.nightly_at is not None:
+        lease = timedelta(seconds=config.nightly_lease_seconds)
+        nightly = Nightly(config.nightly_at, _nightly, lease)
+    with _templates_or_exit():
+        Daemon(engine, config, nightly).run()
+
+
+@contextmanager
+def _templates_or_exit() -> Iterator[None]:
+    """Exit status 2 when the SMS templates cannot serve the configured gateway (checked as
+    the senders open, before anything is sent)."""
+    try:
+        yield
+    except SmsTemplateError as error:
+        errors.print(f"短信模板无法使用：{error}", markup=False, highlight=False)
+        raise typer.Exit(2) from None
+
+
+class NightlyFailed(Exception):
+    """A step of the nightly job exited with a non-zero status."""
+
+
+def _nightly(day: date) -> None:
+    """The nightly job: ``matcher match-all`` then ``matcher notify``, for ``day``."""
+    as_of = day.isoformat()
+    _step("match-all", match_all, as_of=as_of, policy=None)
+    _step("notify", notify, dry_run=False, as_of=as_of)
+
+
+def _step(name: str, command: Callable[..., None], **options: object) -> None:
+    """Run a command of the CLI; a non-zero exit fails the job."""
+    try:
+        command(**options)
+    except typer.Exit as error:
+        if error.exit_code:
+            raise NightlyFailed(f"{name} exited with status {error.exit_code}") from None
 
 
 def _say(text: str) -> None:
@@ -120,7 +183,8 @@ def _print_rendered(rendered: Rendered) -> None:
         _say(f"（{len(rendered.text)} 字，{rendered.segments} 条短信）")
 
 
-def _run(engine: Engine, plan: NoticePlan | None, config: NoticeSettings) -> None:
+def _run(engine: Engine, plan: NoticePlan | None, config: NoticeSettings) -> int:
+    """Enqueue, render and deliver; how many notices failed for good."""
     added = 0
     if plan is not None:
         with session_scope(engine) as session:
@@ -136,7 +200,7 @@ def _run(engine: Engine, plan: NoticePlan | None, config: NoticeSettings) -> Non
             rendered = render_pending(session, config.page_url, rendered_batch)
             due = OutboxRepository(session).due_count(senders)
         task = progress.add_task("发送通知", total=due)
-        retry = RetryPolicy(max_attempts=config.notice_max_attempts)
+        retry = RetryPolicy.configured(config)
         delivered = deliver(
             engine, senders, config.lease, retry, lambda _outcome: progress.advance(task)
         )
@@ -145,14 +209,20 @@ def _run(engine: Engine, plan: NoticePlan | None, config: NoticeSettings) -> Non
         counts = OutboxRepository(session).status_counts()
     matched = 0 if plan is None else plan.comparison.eligible
     changed = 0 if plan is None else plan.changed
+    failed = delivered.failed + rendered.failed
     _say(
         f"通知完成：符合条件 {matched:,} 项，有变化 {changed:,} 项；"
         f"新入队 {added:,} 条，已生成 {rendered.rendered:,} 条，"
-        f"已发送 {delivered.sent:,} 条，失败 {delivered.failed + rendered.failed:,} 条。"
+        f"已发送 {delivered.sent:,} 条，待重试 {delivered.retry:,} 条，失败 {failed:,} 条。"
     )
-    waiting = counts.get(NoticeStatus.PENDING, 0) + counts.get(NoticeStatus.SENDING, 0)
-    if waiting:
-        _say(f"仍在队列中 {waiting:,} 条（待重试或等待发送）。")
+    queued = counts.get(NoticeStatus.PENDING, 0) + counts.get(NoticeStatus.SENDING, 0)
+    if queued:
+        _say(
+            f"仍在队列中、尚未发送 {queued:,} 条（待重试、渠道未配置，或由 matcher worker 发送）。"
+        )
     if missing:
         labels = "、".join(CHANNEL_LABELS[channel] for channel in missing)
-        _say(f"未配置的渠道：{labels}；这些通知留在队列中，配置后再次运行即发送。")
+        _say(
+            f"未配置的渠道：{labels}；这些通知留在队列中，配置后由 matcher worker 或再次运行发送。"
+        )
+    return failed

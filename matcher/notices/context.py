@@ -1,4 +1,4 @@
-"""The typed context every notice template renders from, and where its policy texts come from.
+"""The typed contexts notice templates render from, and where their policy texts come from.
 
 A notice quotes the policy version the match run judged under, so the texts are read from
 the published version (``policy_versions``), not from whatever catalog is loaded now.
@@ -10,8 +10,8 @@ from decimal import Decimal
 
 from sqlmodel import Session, select
 
-from matcher.notices.tables import Channel, NoticeKind
-from matcher.policies.model import Policy
+from matcher.notices.tables import Channel, ClaimNoticeKind, NoticeKind
+from matcher.policies.model import BenefitKind, Policy
 from matcher.policies.tables import PolicyVersion
 
 
@@ -35,6 +35,8 @@ class NoticeContext:
     benefit: str
     """The benefit in the policy's words, e.g. 一次性开业补贴5000元."""
     amount: Decimal | None
+    tax_saving: bool
+    """The amount is tax the enterprise need not pay ("可减免税额约"), never cash paid out."""
     apply_where: str
     materials: tuple[str, ...]
     apply_from: date | None
@@ -45,6 +47,27 @@ class NoticeContext:
     """The enterprise's own page (``/me``)."""
 
 
+@dataclass(frozen=True, slots=True)
+class ClaimNoticeContext:
+    """What a claim notice says: how the enterprise's claim stands at the window."""
+
+    kind: ClaimNoticeKind
+    enterprise_name: str
+    policy_title: str
+    claim_id: int
+    claim_date: date
+    amount: Decimal | None
+    """Approved or paid: the amount decided."""
+    reason: str | None
+    """Rejected: why; materials requested: what to bring."""
+    respond_by: date | None
+    """Materials requested: the day to bring them by, when the window set one."""
+    due_date: date | None
+    """Received: the day the window commits to decide by, when a text sets one."""
+    page_url: str
+    """The claim's page on the enterprise's site."""
+
+
 def notice_context(facts: NoticeFacts, policy: Policy, page_url: str) -> NoticeContext:
     return NoticeContext(
         kind=facts.kind,
@@ -52,6 +75,7 @@ def notice_context(facts: NoticeFacts, policy: Policy, page_url: str) -> NoticeC
         policy_title=policy.title,
         benefit=policy.benefit.description,
         amount=facts.amount,
+        tax_saving=policy.benefit.kind is BenefitKind.TAX_PREFERENCE,
         apply_where=policy.apply.where.name,
         materials=tuple(m.item for m in policy.apply.materials),
         apply_from=facts.apply_from,

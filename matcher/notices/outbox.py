@@ -10,12 +10,14 @@ from sqlalchemy import (
     Select,
     String,
     and_,
+    case,
     cast,
     exists,
     func,
     literal,
     null,
     select,
+    text,
     true,
     union_all,
     update,
@@ -27,15 +29,14 @@ from sqlmodel import Session, col
 from matcher import clock
 from matcher.db import UtcDateTime
 from matcher.enterprises.tables import enterprises
-from matcher.notices.contacts import address_column
+from matcher.notices.contacts import reachable
 from matcher.notices.context import NoticeFacts
 from matcher.notices.render import Rendered
 from matcher.notices.tables import (
     Channel,
-    NoticeContact,
     NoticeKind,
-    NoticeOptOut,
     NoticeStatus,
+    NoticeTopic,
     OutboxNotice,
 )
 
@@ -47,8 +48,10 @@ CANDIDATE_COLUMNS = (
     "kind",
     "channel",
     "address",
+    "contact_id",
     "amount",
     "apply_from",
+    "event_key",
     "idempotency_key",
 )
 
@@ -66,50 +69,87 @@ class ClaimedNotice:
     body_text: str
     body_html: str | None
     segments: int | None
+    sms_template: dict[str, Any] | None
     idempotency_key: str
     lease_expires_at: datetime
+    contact_id: int | None = None
+    """The contact the address came from: its e-mail carries an unsubscribe link."""
+
+
+def idempotency_key(
+    enterprise_id: int,
+    policy_version: str,
+    kind: str,
+    channel: Channel,
+    contact_id: int | None,
+    event_key: str,
+) -> str:
+    """A notice's identity, as :func:`candidates` writes it in SQL:
+    ``<enterprise>.<version>.<kind>.<channel>[.c<contact>][.<event key>]``."""
+    parts = [str(enterprise_id), policy_version, kind, channel.value]
+    parts += [f"c{contact_id}"] if contact_id is not None else []
+    parts += [event_key] if event_key else []
+    return ".".join(parts)
+
+
+def event_suffix(event_key: Any) -> Any:
+    """What an event key adds to an idempotency key: ``.<event key>``, nothing when empty
+    (so the keys of notices without one read as they always have)."""
+    return case((event_key == "", ""), else_="." + event_key)
 
 
 def candidates(changes: Select[Any]) -> Select[Any]:
-    """One row per change and channel (:data:`CANDIDATE_COLUMNS`): an address on file for
-    the channel, the channel not opted out of."""
+    """One row per change and recipient (:data:`CANDIDATE_COLUMNS`): the in-app message,
+    and every confirmed contact, not opted out, that wants to hear of entitlements."""
     # nested in the SELECT, so that the INSERT statement starts with INSERT: Python's sqlite3
     # reports no rowcount for a statement that starts with WITH
     change = changes.cte("changes", nesting=True)
-    parts = []
-    for channel in Channel:
-        address = address_column(channel)
-        key = (
-            cast(change.c.enterprise_id, String)
-            + "."
-            + change.c.policy_version
-            + "."
-            + change.c.kind
-            + "."
-            + channel.value
-        )
-        part = select(
-            change.c.run_id,
-            change.c.enterprise_id,
-            change.c.policy_id,
-            change.c.policy_version,
-            change.c.kind,
-            literal(channel.value, String).label("channel"),
-            (null() if address is None else address).label("address"),
-            change.c.amount,
-            change.c.apply_from,
-            key.label("idempotency_key"),
-        ).select_from(change)
-        if address is not None:
-            part = part.join(
-                NoticeContact, col(NoticeContact.enterprise_id) == change.c.enterprise_id
-            ).where(address.is_not(None))
-        opted_out = exists().where(
-            col(NoticeOptOut.enterprise_id) == change.c.enterprise_id,
-            col(NoticeOptOut.channel) == channel.value,
-        )
-        parts.append(part.where(~opted_out))
-    return select(union_all(*parts).subquery("candidates"))
+    recipient = reachable(NoticeTopic.ENTITLEMENTS).subquery("recipients")
+    prefix = (
+        cast(change.c.enterprise_id, String)
+        + "."
+        + change.c.policy_version
+        + "."
+        + change.c.kind
+        + "."
+    )
+    in_app = select(
+        *_change_columns(change),
+        literal(Channel.IN_APP.value, String).label("channel"),
+        null().label("address"),
+        null().label("contact_id"),
+        *_tail_columns(change),
+        (prefix + Channel.IN_APP.value + event_suffix(change.c.event_key)).label("idempotency_key"),
+    ).select_from(change)
+    addressed = select(
+        *_change_columns(change),
+        recipient.c.channel,
+        recipient.c.address,
+        recipient.c.contact_id,
+        *_tail_columns(change),
+        (
+            prefix
+            + recipient.c.channel
+            + contact_suffix(recipient.c.contact_id)
+            + event_suffix(change.c.event_key)
+        ).label("idempotency_key"),
+    ).join(recipient, recipient.c.enterprise_id == change.c.enterprise_id)
+    return select(union_all(in_app, addressed).subquery("candidates"))
+
+
+def contact_suffix(contact_id: Any) -> Any:
+    """What a contact adds to an idempotency key: ``.c<contact id>``, so that two addresses
+    on one channel get a message each."""
+    return ".c" + cast(contact_id, String)
+
+
+def _change_columns(change: Any) -> tuple[Any, ...]:
+    c = change.c
+    return c.run_id, c.enterprise_id, c.policy_id, c.policy_version, c.kind
+
+
+def _tail_columns(change: Any) -> tuple[Any, ...]:
+    return change.c.amount, change.c.apply_from, change.c.event_key
 
 
 def not_queued(found: Select[Any]) -> Select[Any]:
@@ -119,18 +159,29 @@ def not_queued(found: Select[Any]) -> Select[Any]:
     outbox is still empty may scan it whole for every row the same statement inserts.
     """
     rows = found.subquery("found")
-    queued = exists().where(
-        col(OutboxNotice.enterprise_id) == rows.c.enterprise_id,
-        col(OutboxNotice.policy_version) == rows.c.policy_version,
-        col(OutboxNotice.kind) == rows.c.kind,
-        col(OutboxNotice.channel) == rows.c.channel,
-    )
+    queued = exists().where(col(OutboxNotice.idempotency_key) == rows.c.idempotency_key)
     return select(rows).where(~queued)
+
+
+DUE_CHANNEL = "matcher_notices_due"
+"""The PostgreSQL channel a ``NOTIFY`` goes to when notices come due (or come due at a new
+time): delivery workers ``LISTEN`` on it instead of polling."""
 
 
 class OutboxRepository:
     def __init__(self, session: Session) -> None:
         self.session = session
+
+    def _announce(self) -> None:
+        """Wake the listening workers when this transaction commits (PostgreSQL only; a
+        transaction's identical notifications are delivered once)."""
+        if self.session.get_bind().dialect.name == "postgresql":
+            self.session.execute(select(func.pg_notify(DUE_CHANNEL, "")))
+
+    def _insert(self) -> Any:
+        """An INSERT into the outbox in the session's dialect (for ``ON CONFLICT``)."""
+        dialect = self.session.get_bind().dialect.name
+        return (sqlite_insert if dialect == "sqlite" else pg_insert)(OutboxNotice)
 
     def enqueue(self, changes: Select[Any]) -> int:
         """Add an unrendered row per candidate of ``changes``; the number added.
@@ -146,15 +197,29 @@ class OutboxRepository:
             literal(0, Integer),
             literal(clock.now(), UtcDateTime()),
         ).where(true())  # SQLite parses "SELECT … ON CONFLICT" only after a WHERE
-        dialect = self.session.get_bind().dialect.name
-        insert = sqlite_insert if dialect == "sqlite" else pg_insert
         statement = (
-            insert(OutboxNotice)
+            self._insert()
             .from_select([*CANDIDATE_COLUMNS, "status", "attempts", "created_at"], rows)
             .on_conflict_do_nothing()
             .execution_options(preserve_rowcount=True)  # an INSERT's rowcount is not kept
         )
         return self.session.connection().execute(statement).rowcount
+
+    def add_rendered(self, rows: Sequence[dict[str, Any]]) -> int:
+        """Add notices rendered already (column → value each); a row whose idempotency key
+        is in the outbox is skipped. The number added."""
+        if not rows:
+            return 0
+        statement = (
+            self._insert()
+            .values(list(rows))
+            .on_conflict_do_nothing()
+            .execution_options(preserve_rowcount=True)
+        )
+        added: int = self.session.connection().execute(statement).rowcount
+        if any(row["status"] == NoticeStatus.PENDING for row in rows):
+            self._announce()
+        return added
 
     def count(self, statement: Select[Any]) -> int:
         counted = select(func.count()).select_from(statement.subquery())
@@ -225,12 +290,14 @@ class OutboxRepository:
                 "body_text": r.text,
                 "body_html": r.html,
                 "segments": r.segments,
+                "sms_template": r.sms_template,
                 "next_attempt_at": moment,
             }
             for notice_id, r in rendered
         ]
         if values:
             self.session.execute(update(OutboxNotice), values)
+            self._announce()
 
     def give_up(self, reasons: Iterable[tuple[int, str]]) -> None:
         """Mark notices failed before any attempt (they cannot be rendered)."""
@@ -258,6 +325,21 @@ class OutboxRepository:
         )
         return lapsed, ready
 
+    def next_due(self, channels: Iterable[Channel]) -> datetime | None:
+        """The earliest moment a notice of ``channels`` comes due or its lease runs out."""
+        moments = []
+        for channel in channels:
+            for status, column in (
+                (NoticeStatus.PENDING, col(OutboxNotice.next_attempt_at)),
+                (NoticeStatus.SENDING, col(OutboxNotice.lease_expires_at)),
+            ):
+                earliest = select(func.min(column)).where(
+                    col(OutboxNotice.status) == status, col(OutboxNotice.channel) == channel
+                )
+                moments.append(self.session.execute(earliest).scalar_one())
+        found = [clock.as_utc(moment) for moment in moments if moment is not None]
+        return min(found, default=None)
+
     def due_count(self, channels: Iterable[Channel]) -> int:
         moment = clock.now()
         return sum(
@@ -282,16 +364,21 @@ class OutboxRepository:
         return claimed
 
     def _take(self, due: Any, order: Any, limit: int, expires: datetime) -> list[ClaimedNotice]:
+        # The rows are chosen once, in a materialized CTE: as an IN (subquery) PostgreSQL may
+        # plan a semi-join that runs the locking subquery again for every row of the outbox
+        # (it does on a freshly filled, not yet analysed table) and claims them all.
         chosen = (
             select(col(OutboxNotice.id))
             .where(due)
             .order_by(order, col(OutboxNotice.id))
             .limit(limit)
             .with_for_update(skip_locked=True)
+            .cte("chosen")
+            .prefix_with("MATERIALIZED")
         )
         statement = (
             update(OutboxNotice)
-            .where(col(OutboxNotice.id).in_(chosen.scalar_subquery()))
+            .where(col(OutboxNotice.id).in_(select(chosen.c.id)))
             .values(
                 status=NoticeStatus.SENDING,
                 attempts=col(OutboxNotice.attempts) + 1,
@@ -306,7 +393,9 @@ class OutboxRepository:
                 col(OutboxNotice.body_text),
                 col(OutboxNotice.body_html),
                 col(OutboxNotice.segments),
+                col(OutboxNotice.sms_template),
                 col(OutboxNotice.idempotency_key),
+                col(OutboxNotice.contact_id),
             )
         )
         claimed = [
@@ -319,15 +408,24 @@ class OutboxRepository:
                 row.body_text,
                 row.body_html,
                 row.segments,
+                row.sms_template,
                 row.idempotency_key,
                 expires,
+                row.contact_id,
             )
             for row in self.session.connection().execute(statement)
         ]
         return sorted(claimed, key=lambda notice: notice.id)
 
     def _settle(self, notice: ClaimedNotice, **values: Any) -> bool:
-        """Record an outcome, if ``notice``'s lease is still the row's current one."""
+        """Record an outcome, if ``notice``'s lease is still the row's current one.
+
+        On PostgreSQL the commit does not wait for the disk (``synchronous_commit`` off for
+        this transaction): a database crash may forget the last few outcomes, and those
+        notices go out again with the same idempotency key, as after a worker crash.
+        """
+        if self.session.get_bind().dialect.name == "postgresql":
+            self.session.execute(text("SET LOCAL synchronous_commit TO OFF"))
         statement = (
             update(OutboxNotice)
             .where(
@@ -343,9 +441,24 @@ class OutboxRepository:
         return self._settle(notice, status=NoticeStatus.SENT, sent_at=clock.now(), last_error=None)
 
     def retry_later(self, notice: ClaimedNotice, at: datetime, error: str) -> bool:
-        return self._settle(
+        recorded = self._settle(
             notice, status=NoticeStatus.PENDING, next_attempt_at=at, last_error=error
         )
+        if recorded:
+            self._announce()
+        return recorded
+
+    def release(self, notices: Iterable[ClaimedNotice]) -> int:
+        """Hand back claimed notices that were not attempted (a worker stopping): due again
+        at once, their claim not counted as an attempt; how many were still held."""
+        released = 0
+        for notice in notices:
+            released += self._settle(
+                notice, status=NoticeStatus.PENDING, attempts=notice.attempts - 1
+            )
+        if released:
+            self._announce()
+        return released
 
     def mark_failed(self, notice: ClaimedNotice, error: str) -> bool:
         return self._settle(
@@ -364,19 +477,49 @@ class OutboxRepository:
         )
         return [(row[0], row[1], row[2]) for row in self.session.execute(statement)]
 
-    def in_app(self, enterprise_id: int, limit: int) -> Sequence[OutboxNotice]:
+    @staticmethod
+    def _inbox(enterprise_id: int) -> Any:
+        """The enterprise's in-app messages (delivered ones: a rendered row is the message)."""
+        return and_(
+            col(OutboxNotice.enterprise_id) == enterprise_id,
+            col(OutboxNotice.channel) == Channel.IN_APP,
+            col(OutboxNotice.status) == NoticeStatus.SENT,
+        )
+
+    def in_app(self, enterprise_id: int, limit: int, offset: int = 0) -> Sequence[OutboxNotice]:
         """The enterprise's in-app messages, newest first."""
         statement = (
             select(OutboxNotice)
-            .where(
-                col(OutboxNotice.enterprise_id) == enterprise_id,
-                col(OutboxNotice.channel) == Channel.IN_APP,
-                col(OutboxNotice.status) == NoticeStatus.SENT,
-            )
-            .order_by(col(OutboxNotice.created_at).desc(), col(OutboxNotice.id).desc())
+            .where(self._inbox(enterprise_id))
+            .order_by(col(OutboxNotice.id).desc())
+            .offset(offset)
             .limit(limit)
         )
         return self.session.execute(statement).scalars().all()
+
+    def in_app_counts(self, enterprise_id: int) -> tuple[int, int]:
+        """How many in-app messages the enterprise has, and how many of them are unread."""
+        unread = func.count(col(OutboxNotice.id)).filter(col(OutboxNotice.read_at).is_(None))
+        statement = select(func.count(col(OutboxNotice.id)), unread).where(
+            self._inbox(enterprise_id)
+        )
+        total, unread_count = self.session.execute(statement).one()
+        return int(total), int(unread_count)
+
+    def in_app_message(self, enterprise_id: int, notice_id: int) -> OutboxNotice | None:
+        statement = select(OutboxNotice).where(
+            self._inbox(enterprise_id), col(OutboxNotice.id) == notice_id
+        )
+        return self.session.execute(statement).scalar_one_or_none()
+
+    def mark_in_app_read(self, enterprise_id: int, moment: datetime) -> int:
+        """Mark every unread in-app message of the enterprise read; how many were."""
+        statement = (
+            update(OutboxNotice)
+            .where(self._inbox(enterprise_id), col(OutboxNotice.read_at).is_(None))
+            .values(read_at=moment)
+        )
+        return self.session.connection().execute(statement).rowcount
 
     def status_counts(self) -> dict[NoticeStatus, int]:
         statement = select(col(OutboxNotice.status), func.count()).group_by(

@@ -1,5 +1,5 @@
-"""What the web pages show of notices: failed ones for staff, in-app messages for an
-enterprise."""
+"""What the staff pages show of notices: the failed ones. (An enterprise's in-app messages
+are :mod:`matcher.notices.inbox`.)"""
 
 from dataclasses import dataclass
 from datetime import datetime
@@ -8,7 +8,7 @@ from sqlmodel import Session
 
 from matcher import clock
 from matcher.notices.outbox import OutboxRepository
-from matcher.notices.tables import CHANNEL_LABELS, KIND_LABELS, Channel, NoticeKind, OutboxNotice
+from matcher.notices.tables import CHANNEL_LABELS, KIND_LABELS, Channel, OutboxNotice
 
 
 @dataclass(frozen=True, slots=True)
@@ -34,7 +34,7 @@ def _failed(notice: OutboxNotice, uscc: str, name: str) -> FailedNotice:
         uscc=uscc,
         enterprise_name=name,
         policy_id=notice.policy_id,
-        kind=KIND_LABELS[NoticeKind(notice.kind)],
+        kind=KIND_LABELS[notice.kind],
         channel=CHANNEL_LABELS[Channel(notice.channel)],
         address=notice.address,
         attempts=notice.attempts,
@@ -47,24 +47,3 @@ def failed_notices(session: Session, limit: int = 100, offset: int = 0) -> list[
     """Failed notices, latest first, with the reason."""
     rows = OutboxRepository(session).failed(limit, offset)
     return [_failed(notice, uscc, name) for notice, uscc, name in rows]
-
-
-@dataclass(frozen=True, slots=True)
-class InAppMessage:
-    title: str
-    body: str
-    policy_id: str
-    created_at: datetime
-
-
-def in_app_messages(session: Session, enterprise_id: int, limit: int = 50) -> list[InAppMessage]:
-    """The in-app messages delivered to an enterprise, newest first."""
-    return [
-        InAppMessage(
-            title=notice.subject or "",
-            body=notice.body_text or "",
-            policy_id=notice.policy_id,
-            created_at=clock.as_utc(notice.created_at),
-        )
-        for notice in OutboxRepository(session).in_app(enterprise_id, limit)
-    ]

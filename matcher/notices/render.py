@@ -1,13 +1,16 @@
 """Notices rendered per channel through the project's jinja2 environment.
 
 Each channel has a renderer in :data:`RENDERERS`; templates live under
-``matcher/templates/notices/`` and see one variable, ``notice`` (a :class:`NoticeContext`).
+``matcher/templates/notices/`` (entitlement notices) and ``notices/claims/`` (claim notices),
+the same names in both, and see one variable, ``notice`` (a :class:`NoticeContext` or a
+:class:`ClaimNoticeContext`).
 """
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
-from matcher.notices.context import NoticeContext
+from matcher.notices.context import ClaimNoticeContext, NoticeContext
 from matcher.notices.tables import Channel
 from matcher.templating import render_template
 
@@ -15,6 +18,8 @@ SINGLE_SEGMENT = 70
 """UCS-2 code units in an SMS sent as one segment."""
 CONCATENATED_SEGMENT = 67
 """UCS-2 code units in each part of a concatenated SMS (the rest is the joining header)."""
+SMS_OPT_OUT = " 回复TD退订"
+"""The ending of every SMS: a reply of TD reaches the inbound webhook and opts out."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -24,6 +29,8 @@ class Rendered:
     text: str
     html: str | None = None
     segments: int | None = None
+    sms_template: dict[str, Any] | None = None
+    """SMS only: the registered template, its values and the text they make."""
 
 
 def sms_segments(text: str) -> int:
@@ -43,11 +50,15 @@ def sms_segments(text: str) -> int:
     return segments
 
 
-def _render(name: str, notice: NoticeContext) -> str:
-    return render_template(f"notices/{name}", {"notice": notice}).strip()
+Notice = NoticeContext | ClaimNoticeContext
 
 
-def _email(notice: NoticeContext) -> Rendered:
+def _render(name: str, notice: Notice) -> str:
+    folder = "notices/claims" if isinstance(notice, ClaimNoticeContext) else "notices"
+    return render_template(f"{folder}/{name}", {"notice": notice}).strip()
+
+
+def _email(notice: Notice) -> Rendered:
     return Rendered(
         subject=_render("email_subject.txt", notice),
         text=_render("email.txt", notice) + "\n",
@@ -55,21 +66,27 @@ def _email(notice: NoticeContext) -> Rendered:
     )
 
 
-def _sms(notice: NoticeContext) -> Rendered:
-    text = _render("sms.txt", notice)
-    return Rendered(subject=None, text=text, segments=sms_segments(text))
+def sms(text: str) -> Rendered:
+    """An SMS of ``text`` with the opt-out ending every SMS carries (a reply of TD reaches
+    the inbound webhook), counted in its segments."""
+    full = text + SMS_OPT_OUT
+    return Rendered(subject=None, text=full, segments=sms_segments(full))
 
 
-def _in_app(notice: NoticeContext) -> Rendered:
+def _sms(notice: Notice) -> Rendered:
+    return sms(_render("sms.txt", notice))
+
+
+def _in_app(notice: Notice) -> Rendered:
     return Rendered(subject=_render("in_app_title.txt", notice), text=_render("in_app.txt", notice))
 
 
-RENDERERS: dict[Channel, Callable[[NoticeContext], Rendered]] = {
+RENDERERS: dict[Channel, Callable[[Notice], Rendered]] = {
     Channel.EMAIL: _email,
     Channel.SMS: _sms,
     Channel.IN_APP: _in_app,
 }
 
 
-def render(channel: Channel, notice: NoticeContext) -> Rendered:
+def render(channel: Channel, notice: Notice) -> Rendered:
     return RENDERERS[channel](notice)

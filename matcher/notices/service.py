@@ -5,7 +5,7 @@ can commit there, and a run cut short resumes with the rows still unrendered).
 """
 
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from typing import Any
 
@@ -16,6 +16,7 @@ from matcher.notices.changes import Comparison, changes, comparison
 from matcher.notices.context import NoticeFacts, PublishedPolicies, notice_context
 from matcher.notices.outbox import OutboxRepository, candidates, not_queued
 from matcher.notices.render import Rendered, render
+from matcher.notices.sms_templates import sms_templates
 from matcher.notices.tables import Channel
 
 RENDER_BATCH = 2000
@@ -65,7 +66,11 @@ class Renderer:
         policy = self.policies.get(facts.policy_version)
         if policy is None:
             return f"政策版本 {facts.policy_version[:12]} 未发布，无法生成通知"
-        return render(facts.channel, notice_context(facts, policy, self.page_url))
+        notice = notice_context(facts, policy, self.page_url)
+        rendered = render(facts.channel, notice)
+        if facts.channel is Channel.SMS:  # kept for a gateway that sends templates
+            return replace(rendered, sms_template=sms_templates().message(notice))
+        return rendered
 
 
 @dataclass(slots=True)

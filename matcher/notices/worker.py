@@ -5,7 +5,8 @@ claim hands each notice to one worker only (see :meth:`OutboxRepository.claim`).
 is committed as soon as it is known, so a worker killed mid-batch can have sent at most the
 one notice in flight without recording it; that notice goes out again once the lease runs
 out, with the same idempotency key. The rest of its batch was never sent and is simply
-claimed again.
+claimed again. A worker asked to stop sends no more: it records the notice in flight and
+hands the rest of its batch back at once.
 """
 
 from collections.abc import Callable, Mapping
@@ -19,6 +20,7 @@ from sqlmodel import Session
 from matcher import clock
 from matcher.notices.channels import DeliveryError, Sender
 from matcher.notices.outbox import ClaimedNotice, OutboxRepository
+from matcher.notices.settings import NoticeSettings
 from matcher.notices.tables import Channel
 
 BATCH_SIZE = 20
@@ -31,6 +33,10 @@ class RetryPolicy:
     max_attempts: int = 8
     base: timedelta = timedelta(seconds=30)
     cap: timedelta = timedelta(hours=6)
+
+    @classmethod
+    def configured(cls, config: NoticeSettings) -> "RetryPolicy":
+        return cls(config.notice_max_attempts, timedelta(seconds=config.notice_retry_seconds))
 
     def next_attempt(self, attempts: int, now: datetime) -> datetime:
         return now + min(self.cap, self.base * (1 << (attempts - 1)))
@@ -104,26 +110,35 @@ def deliver(
     lease: timedelta,
     retry: RetryPolicy,
     on_outcome: Callable[[DeliveryOutcome], None] | None = None,
+    stop: Callable[[], bool] = lambda: False,
 ) -> DeliveryTally:
-    """Deliver due notices of the channels in ``senders`` until none is left to claim,
-    a batch of each channel in turn."""
+    """Deliver due notices of the channels in ``senders`` until none is left to claim or
+    ``stop()`` says so, a batch of each channel in turn."""
     tally = DeliveryTally()
-    while True:
-        idle = True
-        for channel, sender in senders.items():
-            with Session(engine) as session:
-                claimed = OutboxRepository(session).claim(channel, BATCH_SIZE, lease)
+    # one connection throughout: a transaction per claim and per outcome, no checkouts between
+    with engine.connect() as connection, Session(bind=connection) as session:
+        repository = OutboxRepository(session)
+        while not stop():
+            idle = True
+            for channel, sender in senders.items():
+                if stop():
+                    break
+                claimed = repository.claim(channel, BATCH_SIZE, lease)
                 session.commit()
-            idle = idle and not claimed
-            for notice in claimed:
-                if clock.now() >= notice.lease_expires_at:
-                    break  # the rest may belong to another worker by now: claim afresh
-                outcome = _attempt(sender, notice, retry)
-                with Session(engine) as session:
-                    recorded = _record(OutboxRepository(session), outcome, retry)
+                idle = idle and not claimed
+                for position, notice in enumerate(claimed):
+                    if stop():
+                        repository.release(claimed[position:])
+                        session.commit()
+                        break
+                    if clock.now() >= notice.lease_expires_at:
+                        break  # the rest may belong to another worker by now: claim afresh
+                    outcome = _attempt(sender, notice, retry)
+                    recorded = _record(repository, outcome, retry)
                     session.commit()
-                tally.add(outcome, recorded)
-                if on_outcome is not None:
-                    on_outcome(outcome)
-        if idle:
-            return tally
+                    tally.add(outcome, recorded)
+                    if on_outcome is not None:
+                        on_outcome(outcome)
+            if idle:
+                break
+    return tally

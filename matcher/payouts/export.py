@@ -76,6 +76,12 @@ def to_xlsx(table: list[list[object]]) -> bytes:
     return buffer.getvalue()
 
 
+MEDIA_TYPES: dict[Format, str] = {
+    "csv": "text/csv; charset=utf-8",
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+}
+
+
 @dataclass(frozen=True, slots=True)
 class Document:
     content: bytes
@@ -88,6 +94,5 @@ def document(session: Session, titles: dict[str, str], format: Format) -> Docume
     ``ledger_invalid``) when the ledger does not verify."""
     table = rows(intact_ledger(session, "不能导出").standing_approvals, titles)
     if format == "xlsx":
-        media = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-        return Document(to_xlsx(table), media, "payouts.xlsx")
-    return Document(to_csv(table), "text/csv; charset=utf-8", "payouts.csv")
+        return Document(to_xlsx(table), MEDIA_TYPES["xlsx"], "payouts.xlsx")
+    return Document(to_csv(table), MEDIA_TYPES["csv"], "payouts.csv")

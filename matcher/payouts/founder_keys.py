@@ -2,9 +2,10 @@
 
 A policy that pays once per person keys its limit on a claim fact ``<x>_id_hash``. A claim
 names the person by ``<x>_id_number`` instead: the number is checked (GB 11643), must belong to
-a founder on the enterprise's record, and is kept only as its keyed hash, the hash the record
-holds. A claim that brings ``<x>_id_hash`` itself is refused: a key the filer chose would open
-a new bucket for every spelling.
+a founder on the enterprise's record, and is kept only as its pseudonym under the founder key
+(:mod:`matcher.enterprises.pseudonyms`), as the record holds it. A claim that brings
+``<x>_id_hash`` itself is refused: a key the filer chose would open a new bucket for every
+spelling.
 """
 
 from collections.abc import Collection, Mapping

@@ -14,7 +14,18 @@ from matcher.text import Line, Paragraph, PlainJson
 
 
 class ClaimCreate(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(
+        extra="forbid",
+        json_schema_extra={
+            "examples": [
+                {
+                    "uscc": "91419001MA4000000C",
+                    "policy_id": "startup-subsidy",
+                    "facts": {"founder_id_number": "11010519491231002X"},
+                }
+            ]
+        },
+    )
 
     uscc: Line = Field(max_length=100, description="统一社会信用代码")
     policy_id: Line = Field(max_length=100)
@@ -31,6 +42,26 @@ class ClaimCreate(BaseModel):
 
 
 class ClaimPublic(BaseModel):
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {
+                    "id": 1,
+                    "uscc": "91419001MA4000000C",
+                    "policy_id": "startup-subsidy",
+                    "claim_date": "2026-11-02",
+                    "facts": {"founder_id_hash": "<HMAC of the founder's ID number>"},
+                    "status": "pending",
+                    "due_date": None,
+                    "due_date_estimated": False,
+                    "overdue": False,
+                    "filed_by": "yinhui",
+                    "filed_at": "2026-11-02T09:30:00Z",
+                }
+            ]
+        }
+    )
+
     id: int
     uscc: str
     policy_id: str
@@ -101,7 +132,15 @@ class OwnVerificationPublic(BaseModel):
 
 
 class DecisionCreate(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(
+        extra="forbid",
+        json_schema_extra={
+            "examples": [
+                {"kind": "approve", "amount": "5000.00"},
+                {"kind": "request_materials", "reason": "请补充营业执照复印件"},
+            ]
+        },
+    )
 
     kind: Literal["approve", "reject", "request_materials"]
     amount: Decimal | None = Field(None, gt=0, max_digits=18, decimal_places=2)
@@ -109,12 +148,35 @@ class DecisionCreate(BaseModel):
 
 
 class ReversalCreate(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(
+        extra="forbid", json_schema_extra={"examples": [{"reason": "创业者身份核实有误"}]}
+    )
 
     reason: Paragraph = Field(min_length=1, max_length=1000)
 
 
 class DecisionPublic(BaseModel):
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {
+                    "id": 1,
+                    "sequence": 1,
+                    "claim_id": 1,
+                    "kind": "approve",
+                    "amount": "5000.00",
+                    "reason": None,
+                    "reverses": None,
+                    "policy_version": "925e16f959f0cd49504a836430c9d60"
+                    "6742342ecf511228e7b56fffda82ba574",
+                    "decided_by": "staff",
+                    "decided_at": "2026-11-03T10:00:00Z",
+                    "hash": "<SHA-256 of the record and the previous record's hash>",
+                }
+            ]
+        }
+    )
+
     id: int
     sequence: int
     claim_id: int

@@ -85,6 +85,7 @@ def file_claim(
         claim_date=claim_date,
         facts=to_json_value({path.removeprefix("claim."): v for path, v in parsed.items()}),
         due_date=None if due is None else due.day,
+        processing_days=days,
         due_date_estimated=due is not None and due.estimated,
         filed_by=actor.name,
     )

@@ -73,7 +73,11 @@ class Claim(SQLModel, table=True):
     due_date: date | None = Field(default=None, index=True)
     """The policy's time limit in working days from the claim date; ``None`` when no text
     sets one (never a default of the window's own)."""
+    processing_days: int | None = None
+    """That time limit, as the policy set it when the claim was filed: what an estimated due
+    date is counted again from once its year's holidays are published."""
     due_date_estimated: bool = False
+    """Part of the count fell in a year whose holidays were not published: shown as 预计."""
     filed_by: str = Field(max_length=100)
     filed_at: datetime = Field(default_factory=now, sa_type=UtcDateTime)
 
@@ -135,3 +139,14 @@ class LedgerHead(SQLModel, table=True):
     singleton: int = 1
     sequence: int = 0
     last_hash: str = Field(default="0" * 64, max_length=64)
+
+
+class FounderKeyAlias(SQLModel, table=True):
+    """A founder's pseudonym under a retired founder key, as ledger entries hold it, and the
+    same founder's pseudonym now. ``matcher founders rekey`` writes them, so that founder limits
+    still count what the ledger, which is never rewritten, committed under the old key."""
+
+    __tablename__ = "founder_key_aliases"
+
+    retired: str = Field(primary_key=True, max_length=64)
+    current: str = Field(max_length=64, index=True)

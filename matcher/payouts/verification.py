@@ -129,7 +129,10 @@ def _limits(
                 problems.append(f"缺少{label}，无法核对限额")
                 continue
             bucket = f"{per}={value}"
-        used_amount, used_count = repository.bucket_totals(policy.id, bucket, claim_id)
+        buckets = [bucket]
+        if per.endswith(ID_HASH_SUFFIX) and isinstance(value, str):
+            buckets += [f"{per}={old}" for old in repository.retired_pseudonyms(value)]
+        used_amount, used_count = repository.bucket_totals(policy.id, buckets, claim_id)
         remaining = None if max_amount is None else max(max_amount - used_amount, Decimal("0.00"))
         exhausted = (max_count is not None and used_count >= max_count) or remaining == 0
         checks.append(

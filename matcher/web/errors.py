@@ -4,9 +4,12 @@
 class PageError(Exception):
     """A refusal shown to a person as a page (``title``, ``message``) with its HTTP status."""
 
-    def __init__(self, status: int, title: str, message: str) -> None:
+    def __init__(
+        self, status: int, title: str, message: str, headers: dict[str, str] | None = None
+    ) -> None:
         super().__init__(message)
         self.status, self.title, self.message = status, title, message
+        self.headers = headers or {}
 
 
 class LoginRequired(Exception):

@@ -10,7 +10,6 @@ from starlette.middleware.sessions import SessionMiddleware
 from matcher.config import Settings
 from matcher.templating import TEMPLATES_DIR
 from matcher.web.errors import LoginRequired, PageError
-from matcher.web.login_throttle import LoginThrottle
 from matcher.web.rendering import render
 from matcher.web.routes import router
 
@@ -21,9 +20,11 @@ SESSION_SECONDS = 8 * 60 * 60
 
 async def _page_error(request: Request, error: Exception) -> HTMLResponse:
     assert isinstance(error, PageError)
-    return render(
+    response = render(
         request, "error.html", status=error.status, title=error.title, message=error.message
     )
+    response.headers.update(error.headers)
+    return response
 
 
 async def _login_required(_request: Request, error: Exception) -> RedirectResponse:
@@ -32,7 +33,6 @@ async def _login_required(_request: Request, error: Exception) -> RedirectRespon
 
 
 def mount_pages(app: FastAPI, config: Settings) -> None:
-    app.state.login_throttle = LoginThrottle.of(config)
     app.include_router(router)
     app.mount("/static", StaticFiles(directory=TEMPLATES_DIR / "static"), name="static")
     app.add_middleware(

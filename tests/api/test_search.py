@@ -39,5 +39,5 @@ def test_percent_and_underscore_are_literal(two: Api, query: str, found: list[st
     )
     assert response.status_code == 200, response.text
     body = response.json()
-    assert sorted(e["uscc"] for e in body["data"]) == sorted(found)
-    assert body["count"] == len(found)
+    assert sorted(e["uscc"] for e in body["items"]) == sorted(found)
+    assert body["total"] == len(found)

@@ -35,7 +35,7 @@ def test_calculator_lists_entitlements_and_stores_nothing(api: Api) -> None:
         "enterprise.founder_target_group",
     }
     listed = api.client.get("/api/v1/enterprises", headers=api.headers("staff")).json()
-    assert listed["count"] == 0
+    assert listed["total"] == 0
 
 
 def test_calculator_takes_claim_facts(api: Api) -> None:

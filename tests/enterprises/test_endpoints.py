@@ -166,9 +166,9 @@ def test_put_with_a_different_code_in_the_body(api: Api) -> None:
 def test_list_and_search(api: Api) -> None:
     assert _create(api).status_code == 201
     found = api.client.get("/api/v1/enterprises?q=银辉", headers=api.headers("staff")).json()
-    assert found["count"] == 1 and found["data"][0]["size_class"] == "small"
+    assert found["total"] == 1 and found["items"][0]["size_class"] == "small"
     none = api.client.get("/api/v1/enterprises?q=不存在", headers=api.headers("staff")).json()
-    assert none == {"data": [], "count": 0}
+    assert none == {"items": [], "total": 0, "limit": 100, "offset": 0}
 
 
 def test_entitlements_of_an_enterprise_on_a_date(api: Api) -> None:
@@ -205,9 +205,19 @@ def test_csv_import(api: Api) -> None:
     )
     response = _import(api, body)
     assert response.status_code == 200, response.text
-    assert response.json() == {"created": 2, "updated": 0, "status": "imported"}
+    assert response.json() == {
+        "created": 2,
+        "updated": 0,
+        "contacts_added": 0,
+        "status": "imported",
+    }
     again = _import(api, body)
-    assert again.json() == {"created": 0, "updated": 2, "status": "imported"}
+    assert again.json() == {
+        "created": 0,
+        "updated": 2,
+        "contacts_added": 0,
+        "status": "imported",
+    }
     read = api.client.get("/api/v1/enterprises/91110000600037341L", headers=api.headers("staff"))
     assert read.json()["profile"]["employees"] is None
     assert read.json()["profile"]["exporter"] is False

@@ -12,8 +12,9 @@ from stdnum.cn import uscc as uscc_code
 from matcher import clock
 from matcher.eligibility.results import Status
 from matcher.enterprises.tables import enterprises
-from matcher.notices.contacts import ContactDetails, ContactRepository
+from matcher.notices.contacts import Actor, ContactBook
 from matcher.notices.service import enqueue, notice_plan, render_pending
+from matcher.notices.tables import Channel, ContactOrigin, NoticeContact, NoticeTopic
 from matcher.policies.catalog import default_catalog
 from matcher.population.tables import EntitlementSnapshot, MatchRun, MatchRunPolicy
 from matcher.population.verdict import STATUS_CODES
@@ -62,12 +63,25 @@ def add_enterprises(session: Session, count: int, contacts: bool = True) -> list
     rows = [{"id": i, "uscc": uscc(i), "name": f"济源测试企业{i}有限公司"} for i in ids]
     session.execute(insert(enterprises), rows)
     if contacts:
-        repository = ContactRepository(session)
         for i in ids:
-            details = ContactDetails(email=f"ent{i}@example.com", mobile=f"139{i:08d}")
-            repository.set_contact(i, details)
+            add_contact(session, i, Channel.EMAIL, f"ent{i}@example.com")
+            add_contact(session, i, Channel.SMS, f"139{i:08d}")
     session.flush()
     return ids
+
+
+STAFF = Actor("工作人员", ContactOrigin.STAFF)
+
+
+def add_contact(
+    session: Session, enterprise_id: int, channel: Channel, address: str, confirmed: bool = True
+) -> NoticeContact:
+    """A contact of the enterprise wanting every topic, confirmed unless told."""
+    book = ContactBook(session, enterprise_id)
+    contact = book.add(channel, address, frozenset(NoticeTopic), STAFF)
+    if confirmed:
+        book.mark_confirmed(contact, STAFF)
+    return contact
 
 
 def add_run(

@@ -6,6 +6,7 @@ import email
 import email.policy
 import json
 import socket
+import ssl
 import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -14,7 +15,9 @@ from email.message import EmailMessage
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
+import trustme
 from aiosmtpd.controller import Controller
+from aiosmtpd.smtp import AuthResult, LoginPassword
 
 
 @dataclass(frozen=True)
@@ -77,15 +80,52 @@ class SmtpHandler:
 
 
 @contextmanager
-def smtp_server(inbox: Inbox) -> Iterator[tuple[int, SmtpHandler]]:
+def smtp_server(inbox: Inbox, **options: Any) -> Iterator[tuple[int, SmtpHandler]]:
+    """An SMTP server on loopback; ``options`` go to aiosmtpd's controller (TLS, AUTH)."""
     handler = SmtpHandler(inbox)
     port = free_port()
-    controller = Controller(handler, hostname="127.0.0.1", port=port)
+    controller = Controller(handler, hostname="127.0.0.1", port=port, **options)
     controller.start()
     try:
         yield port, handler
     finally:
         controller.stop()
+
+
+SMTP_USER, SMTP_PASSWORD = "notices", "s3cret-pass"
+
+
+class Logins:
+    """aiosmtpd's authenticator: one account; remembers who signed in and over what."""
+
+    def __init__(self) -> None:
+        self.seen: list[tuple[str, bool]] = []
+
+    def __call__(
+        self, server: Any, session: Any, envelope: Any, mechanism: str, data: Any
+    ) -> AuthResult:
+        assert isinstance(data, LoginPassword)
+        ok = (data.login.decode(), data.password.decode()) == (SMTP_USER, SMTP_PASSWORD)
+        encrypted = server.transport.get_extra_info("ssl_object") is not None
+        self.seen.append((data.login.decode(), encrypted))
+        return AuthResult(success=ok, handled=False)
+
+
+def tls_context(ca: trustme.CA) -> ssl.SSLContext:
+    """A server's TLS context with a certificate for 127.0.0.1 that ``ca`` vouches for."""
+    context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+    ca.issue_cert("127.0.0.1").configure_cert(context)
+    return context
+
+
+@contextmanager
+def starttls_server(
+    inbox: Inbox, ca: trustme.CA, logins: Logins
+) -> Iterator[tuple[int, SmtpHandler]]:
+    """An SMTP relay as a real one is run: STARTTLS required, then a login required."""
+    options = {"tls_context": tls_context(ca), "require_starttls": True, "authenticator": logins}
+    with smtp_server(inbox, auth_required=True, **options) as server:
+        yield server
 
 
 class Webhook:

@@ -1,13 +1,15 @@
 """Change detection between two match runs: each trigger once, nothing for what stayed."""
 
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
 
-from sqlalchemy import Engine
+from sqlalchemy import Engine, insert
 from sqlmodel import Session
 
+from matcher.enterprises.tables import enterprises
 from matcher.notices.changes import comparison
 from matcher.notices.service import notice_plan
+from matcher.population.tables import MatchRun
 from tests.notices.factories import (
     AFTER,
     BEFORE,
@@ -19,6 +21,7 @@ from tests.notices.factories import (
     add_enterprises,
     add_run,
     eligible,
+    uscc,
     version,
     waiting,
 )
@@ -122,8 +125,9 @@ def test_runs_are_chosen_by_date_and_unfinished_ones_ignored(engine: Engine) -> 
         add_run(session, AFTER, {(1, STARTUP): eligible(), (2, STARTUP): eligible()}, [STARTUP])
         add_run(session, AFTER, {}, [STARTUP], finished=False)
         assert _changes(session) == {(2, STARTUP, "entitled", Decimal("5000.00"), None)}
-        # on an earlier date the latest run is the first, with nothing to compare it with
-        assert _changes(session, BEFORE) == {(1, STARTUP, "published", Decimal("5000.00"), None)}
+        # on an earlier date the latest run is the first, with nothing to compare it with:
+        # what the enterprise may have is news to it, the policy is not new
+        assert _changes(session, BEFORE) == {(1, STARTUP, "initial", Decimal("5000.00"), None)}
         compared = comparison(session, BEFORE)
         assert compared is not None and compared.run.id == first
         assert compared.eligible == 1
@@ -139,3 +143,40 @@ def test_the_version_of_the_latest_run_is_the_one_reported(engine: Engine) -> No
         (row,) = session.execute(plan.changes).mappings()
         assert row["policy_version"] == version(STARTUP)
         assert row["run_id"] == plan.comparison.run.id
+
+
+def test_an_enterprise_no_earlier_run_judged_hears_what_it_may_have(engine: Engine) -> None:
+    with Session(engine) as session:
+        add_enterprises(session, 1, contacts=False)
+        before = add_run(session, BEFORE, {(1, STARTUP): eligible()}, [STARTUP])
+        began = session.get_one(MatchRun, before).started_at
+        session.execute(
+            insert(enterprises),
+            [{"id": 2, "uscc": uscc(2), "name": "新登记企业", "created_at": began + timedelta(1)}],
+        )
+        add_run(
+            session,
+            AFTER,
+            {(1, STARTUP): eligible(), (2, STARTUP): eligible(), (1, GREEN): eligible(None)},
+            [STARTUP, GREEN],
+        )
+        assert _changes(session) == {
+            (2, STARTUP, "initial", Decimal("5000.00"), None),
+            (1, GREEN, "published", None, None),
+        }
+
+
+def test_each_change_of_amount_under_one_version_has_its_own_event_key(engine: Engine) -> None:
+    with Session(engine) as session:
+        add_enterprises(session, 1, contacts=False)
+        add_run(session, BEFORE, {(1, STARTUP): eligible("5000")}, [STARTUP])
+        second = add_run(session, date(2020, 9, 1), {(1, STARTUP): eligible("6000.5")}, [STARTUP])
+        third = add_run(session, AFTER, {(1, STARTUP): eligible("5000")}, [STARTUP])
+        keys = [_event_keys(session, day) for day in (BEFORE, date(2020, 9, 1), AFTER)]
+        assert keys == [{""}, {f"600050@{second}"}, {f"500000@{third}"}]
+
+
+def _event_keys(session: Session, as_of: date) -> set[str]:
+    plan = notice_plan(session, as_of)
+    assert plan is not None
+    return {row["event_key"] for row in session.execute(plan.changes).mappings()}

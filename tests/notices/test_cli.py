@@ -9,11 +9,13 @@ from sqlalchemy import Engine, func
 from sqlmodel import Session, select
 from typer.testing import CliRunner
 
+import matcher.console
 import matcher.notices.cli
 from matcher.notices.settings import NoticeSettings
+from matcher.notices.sms_templates import sms_templates
 from matcher.notices.tables import OutboxNotice
 from tests.notices.factories import news_for_all
-from tests.notices.receivers import Inbox
+from tests.notices.receivers import Inbox, SmtpHandler, Webhook
 
 runner = CliRunner()
 
@@ -22,7 +24,7 @@ runner = CliRunner()
 def app(
     published: Engine, notice_config: NoticeSettings, monkeypatch: pytest.MonkeyPatch
 ) -> typer.Typer:
-    monkeypatch.setattr(matcher.notices.cli, "default_engine", lambda: published)
+    monkeypatch.setattr(matcher.console, "default_engine", lambda: published)
     monkeypatch.setattr(matcher.notices.cli, "notice_settings", lambda: notice_config)
     app = typer.Typer()
     matcher.notices.cli.register(app)
@@ -63,8 +65,8 @@ def test_a_run_enqueues_renders_and_sends_once(
     result = runner.invoke(app, ["notify", "--as-of", "2020-10-01"])
     assert result.exit_code == 0, result.output
     assert (
-        "通知完成：符合条件 2 项，有变化 2 项；新入队 6 条，已生成 6 条，已发送 6 条，失败 0 条。"
-        in result.stdout
+        "通知完成：符合条件 2 项，有变化 2 项；新入队 6 条，已生成 6 条，"
+        "已发送 6 条，待重试 0 条，失败 0 条。" in result.stdout
     )
     assert len(inbox.messages) == 4
 
@@ -84,8 +86,28 @@ def test_unconfigured_channels_keep_their_notices_queued(
     result = runner.invoke(app, ["notify", "--as-of", "2020-10-01"])
     assert result.exit_code == 0, result.output
     assert "已发送 1 条" in result.stdout
-    assert "仍在队列中 2 条" in result.stdout
+    assert "仍在队列中、尚未发送 2 条" in result.stdout
     assert "未配置的渠道：电子邮件、短信" in result.stdout
+
+
+def test_a_notice_that_failed_for_good_fails_the_run_and_one_to_retry_stays_queued(
+    app: typer.Typer,
+    published: Engine,
+    smtp: tuple[int, SmtpHandler],
+    webhook: Webhook,
+    ledger_checkpoints: Path,
+) -> None:
+    with Session(published) as session:
+        news_for_all(session, 2)
+        session.commit()
+    smtp[1].refuse["ent1@example.com"] = "550 5.1.1 No such user"
+    webhook.script["+8613900000002"] = [503]  # tried again later
+    result = runner.invoke(app, ["notify", "--as-of", "2020-10-01"])
+    assert result.exit_code == 1, result.output
+    assert "已发送 4 条，待重试 1 条，失败 1 条。" in result.stdout
+    assert "仍在队列中、尚未发送 1 条" in result.stdout
+    assert "1 条通知发送失败，不再重试；原因见工作人员页面的发送失败列表。" in result.stderr
+    assert len(ledger_checkpoints.read_text("utf-8").splitlines()) == 1  # written all the same
 
 
 def test_without_a_finished_run_there_is_nothing_to_compare(app: typer.Typer) -> None:
@@ -117,3 +139,21 @@ def test_a_bad_date_is_refused(app: typer.Typer) -> None:
     result = runner.invoke(app, ["notify", "--as-of", "2020-13-01"])
     assert result.exit_code == 2
     assert "日期无效：2020-13-01" in result.stderr
+
+
+@pytest.mark.parametrize("command", [["notify", "--as-of", "2020-10-01"], ["worker"]])
+def test_template_mode_refuses_to_start_without_every_template(
+    app: typer.Typer,
+    webhook: Webhook,
+    inbox: Inbox,
+    monkeypatch: pytest.MonkeyPatch,
+    command: list[str],
+) -> None:
+    registry = sms_templates().model_copy(update={"templates": {}})
+    monkeypatch.setattr("matcher.notices.channels.sms_templates", lambda: registry)
+    config = NoticeSettings(sms_webhook_url=webhook.url, sms_mode="template")
+    monkeypatch.setattr(matcher.notices.cli, "notice_settings", lambda: config)
+    result = runner.invoke(app, command)
+    assert result.exit_code == 2, result.output
+    assert "短信模板无法使用：通知类型 initial 没有短信模板；" in result.stderr
+    assert webhook.requests == [] and inbox.messages == []

@@ -1,15 +1,10 @@
-"""What staff and the enterprise's page see: failures with their reason, in-app messages."""
-
-from datetime import timedelta
+"""What staff see: failures with their reason. (In-app messages: test_inbox.)"""
 
 from sqlalchemy import Engine
 from sqlmodel import Session
 
-from matcher.notices.channels import InAppSender
-from matcher.notices.pages import failed_notices, in_app_messages
+from matcher.notices.pages import failed_notices
 from matcher.notices.service import enqueue, notice_plan, render_pending
-from matcher.notices.tables import Channel
-from matcher.notices.worker import RetryPolicy, deliver
 from tests.notices.conftest import PAGE
 from tests.notices.factories import (
     AFTER,
@@ -18,21 +13,7 @@ from tests.notices.factories import (
     add_enterprises,
     add_run,
     eligible,
-    queue_news,
 )
-
-
-def test_in_app_messages_are_stored_for_the_enterprise_page(published: Engine) -> None:
-    queue_news(published, 2, PAGE)
-    senders = {Channel.IN_APP: InAppSender()}
-    tally = deliver(published, senders, timedelta(seconds=60), RetryPolicy())
-    assert tally.sent == 2
-    with Session(published) as session:
-        (message,) = in_app_messages(session, 1)
-        assert in_app_messages(session, 3) == []
-    assert message.title == "贵企业已符合《一次性开业补贴》申请条件"
-    assert message.body.startswith("政策内容：一次性开业补贴5000元\n可获金额：5,000.00 元\n")
-    assert message.policy_id == STARTUP
 
 
 def test_a_notice_that_cannot_be_rendered_fails_with_its_reason(published: Engine) -> None:

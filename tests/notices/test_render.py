@@ -12,9 +12,14 @@ from pathlib import Path
 
 import pytest
 
-from matcher.notices.context import NoticeContext, NoticeFacts, notice_context
+from matcher.notices.context import (
+    ClaimNoticeContext,
+    NoticeContext,
+    NoticeFacts,
+    notice_context,
+)
 from matcher.notices.render import Rendered, render, sms_segments
-from matcher.notices.tables import Channel, NoticeKind
+from matcher.notices.tables import Channel, ClaimNoticeKind, NoticeKind
 from matcher.policies.catalog import default_catalog
 from tests.notices.conftest import PAGE
 from tests.notices.factories import GREEN, RND, STARTUP, version
@@ -75,6 +80,52 @@ def test_every_kind_on_every_channel(channel: Channel, kind: NoticeKind) -> None
 def test_special_cases(name: str, context: NoticeContext) -> None:
     channel = Channel(name.split("-")[0])
     _check(name, _shown(render(channel, context)))
+
+
+@pytest.mark.parametrize("channel", list(Channel))
+def test_a_tax_preference_is_never_read_as_cash(channel: Channel) -> None:
+    rendered = render(channel, _context(NoticeKind.ENTITLED, RND, amount=Decimal("41000")))
+    assert "可减免税额约" in rendered.text
+    assert "可获" not in rendered.text
+    cash = render(channel, _context(NoticeKind.ENTITLED, STARTUP))
+    assert "可获" in cash.text
+    assert "减免" not in cash.text
+
+
+@pytest.mark.parametrize("channel", list(Channel))
+def test_the_first_notice_lists_what_the_enterprise_may_have(channel: Channel) -> None:
+    rendered = render(channel, _context(NoticeKind.INITIAL))
+    assert "您可享受以下政策：《一次性开业补贴》" in (rendered.subject or rendered.text)
+    assert "新政策" not in (rendered.subject or "") + rendered.text
+
+
+def _claim_context(kind: ClaimNoticeKind) -> ClaimNoticeContext:
+    return ClaimNoticeContext(
+        kind=kind,
+        enterprise_name=NAME,
+        policy_title="一次性开业补贴",
+        claim_id=42,
+        claim_date=date(2020, 8, 3),
+        amount=Decimal("5000.00")
+        if kind in (ClaimNoticeKind.APPROVED, ClaimNoticeKind.PAID)
+        else None,
+        reason={
+            ClaimNoticeKind.MATERIALS_REQUESTED: "营业执照副本复印件（加盖公章）",
+            ClaimNoticeKind.REJECTED: "申请人此前已享受过一次性开业补贴",
+        }.get(kind),
+        respond_by=date(2020, 8, 17) if kind is ClaimNoticeKind.MATERIALS_REQUESTED else None,
+        due_date=date(2020, 8, 14) if kind is ClaimNoticeKind.RECEIVED else None,
+        page_url=f"{PAGE}/claims/42",
+    )
+
+
+@pytest.mark.parametrize("kind", list(ClaimNoticeKind))
+@pytest.mark.parametrize("channel", list(Channel))
+def test_every_claim_notice_on_every_channel(channel: Channel, kind: ClaimNoticeKind) -> None:
+    rendered = render(channel, _claim_context(kind))
+    _check(f"{channel}-{kind}.txt", _shown(rendered))
+    if rendered.html is not None:
+        _check(f"{channel}-{kind}.html", rendered.html)
 
 
 def test_html_is_escaped_and_text_is_not() -> None:

@@ -14,7 +14,7 @@ from tests.notices.conftest import PAGE
 from tests.notices.factories import queue_news
 from tests.notices.receivers import Inbox, Webhook
 
-MOBILE = "13900000001"
+MOBILE = "+8613900000001"
 AT_ONCE = RetryPolicy(base=timedelta(0))
 
 
@@ -40,8 +40,8 @@ def test_the_gateway_gets_json_and_an_idempotency_key(
         "idempotency_key": key,
         "mobile": MOBILE,
         "text": "【惠企政策】贵企业已符合《一次性开业补贴》申请条件，可获5,000元，"
-        "详见 https://hqzc.jiyuan.example/me",
-        "segments": 1,
+        "详见 https://hqzc.jiyuan.example/me 回复TD退订",
+        "segments": 2,
     }
     assert status == 200 and inbox.keys() == [key]
 

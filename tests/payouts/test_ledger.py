@@ -223,7 +223,14 @@ def test_a_forged_checkpoint_line_is_reported(
 def test_production_refuses_the_development_ledger_key() -> None:
     with pytest.raises(ValidationError, match="MATCHER_LEDGER_KEY must be set in production"):
         Settings(environment="production", secret_key="a real secret")
-    Settings(environment="production", secret_key="a real secret", ledger_key="a real key")
+    with pytest.raises(ValidationError, match="MATCHER_FOUNDER_KEY must be set in production"):
+        Settings(environment="production", secret_key="a real secret", ledger_key="a real key")
+    Settings(
+        environment="production",
+        secret_key="a real secret",
+        ledger_key="a real key",
+        founder_key="a real founder key",
+    )
 
 
 @pytest.fixture

@@ -109,7 +109,7 @@ def test_bad_claims_and_decisions_write_nothing(window: Api, file_claim: File) -
     assert unknown.status_code == 422
     assert unknown.json()["error"]["code"] == "policy_not_in_force"
     claims = window.client.get("/api/v1/claims", headers=window.headers("staff")).json()
-    assert claims == []
+    assert claims["items"] == [] and claims["total"] == 0
     claim = file_claim("startup-subsidy", {"founder_id_number": FOUNDER}).json()
     over = decide(window, claim["id"], kind="approve", amount="5000.01")
     assert over.status_code == 422 and over.json()["error"]["code"] == "amount_over_cap"
@@ -140,7 +140,7 @@ def test_reversal_is_a_new_record_that_frees_the_limit(window: Api, file_claim: 
     history = window.client.get(
         f"/api/v1/claims/{claim['id']}/decisions", headers=window.headers("staff")
     ).json()
-    assert [d["kind"] for d in history] == ["approve", "reversal"]
+    assert [d["kind"] for d in history["items"]] == ["approve", "reversal"]
 
 
 def test_the_chain_names_the_first_tampered_record(window: Api, file_claim: File) -> None:
@@ -177,8 +177,8 @@ def test_queue_is_sorted_by_due_date_and_flags_overdue_and_claims_without_a_limi
     assert late["claim_date"] == received.isoformat()
     recent = file_claim("startup-subsidy", {"founder_id_number": FOUNDER}).json()
     queue = window.client.get("/api/v1/claims?open_only=true", headers=window.headers("staff"))
-    assert [c["id"] for c in queue.json()] == [late["id"], recent["id"]]
-    assert [c["overdue"] for c in queue.json()] == [True, False]
+    assert [c["id"] for c in queue.json()["items"]] == [late["id"], recent["id"]]
+    assert [c["overdue"] for c in queue.json()["items"]] == [True, False]
     assert late["due_date"] is not None
     assert recent["due_date"] is None, "no text sets the subsidy a time limit: no due date"
 
@@ -187,7 +187,7 @@ def test_enterprise_sees_only_its_own_claims(window: Api, file_claim: File) -> N
     mine = file_claim("startup-subsidy", {"founder_id_number": FOUNDER}).json()
     theirs = file_claim("startup-subsidy", {"founder_id_number": FOUNDER}, uscc=OTHER_USCC).json()
     listed = window.client.get("/api/v1/claims", headers=window.headers("enterprise")).json()
-    assert [c["id"] for c in listed] == [mine["id"]]
+    assert [c["id"] for c in listed["items"]] == [mine["id"]] and listed["total"] == 1
     hidden = window.client.get(
         f"/api/v1/claims/{theirs['id']}", headers=window.headers("enterprise")
     )

@@ -3,7 +3,7 @@ from tests.conftest import Api
 
 
 def test_policy_list_and_detail(api: Api) -> None:
-    listed = api.client.get("/api/v1/policies").json()
+    listed = api.client.get("/api/v1/policies").json()["items"]
     assert len(listed) == len(default_catalog())
     startup = next(p for p in listed if p["id"] == "startup-subsidy")
     assert startup["document"] == "济管办〔2020〕15号" and startup["article"] == 26
@@ -18,8 +18,9 @@ def test_policy_list_and_detail(api: Api) -> None:
 
 
 def test_policies_in_force_on_a_date(api: Api) -> None:
-    assert api.client.get("/api/v1/policies?in_force_on=2007-12-31").json() == []
-    listed = api.client.get("/api/v1/policies?in_force_on=2020-01-01").json()
+    none = api.client.get("/api/v1/policies?in_force_on=2007-12-31").json()
+    assert none == {"items": [], "total": 0, "limit": 100, "offset": 0}
+    listed = api.client.get("/api/v1/policies?in_force_on=2020-01-01").json()["items"]
     ids = {p["id"] for p in listed}
     assert {"high-tech-income-tax-rate", "small-low-profit-income-tax"} <= ids
     assert "startup-subsidy" not in ids and "small-scale-vat-threshold" not in ids

@@ -7,6 +7,7 @@ from sqlalchemy import Engine, func, select
 from sqlmodel import Session, col
 from typer.testing import CliRunner
 
+import matcher.console
 import matcher.population.cli
 from matcher.config import DEMO_ENTERPRISE
 from matcher.enterprises.repository import EnterpriseRepository
@@ -118,7 +119,7 @@ def test_an_unknown_or_expired_policy_is_refused() -> None:
 
 
 def test_match_all_command(population: Engine, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(matcher.population.cli, "default_engine", lambda: population)
+    monkeypatch.setattr(matcher.console, "default_engine", lambda: population)
     app, policies = typer.Typer(), typer.Typer()
     matcher.population.cli.register(app, policies)
     app.add_typer(policies, name="policies")

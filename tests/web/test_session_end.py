@@ -55,7 +55,7 @@ def test_a_disabled_account_cannot_sign_in(
 
 def test_production_answers_carry_hsts(engine: Engine, catalog: Catalog) -> None:
     url = engine.url.render_as_string(hide_password=False)
-    secrets = {"secret_key": "s" * 40, "ledger_key": "l" * 40}
+    secrets = {"secret_key": "s" * 40, "ledger_key": "l" * 40, "founder_key": "f" * 40}
     config = Settings(database_url=url, environment="production", **secrets)
     with TestClient(create_app(config, engine, catalog)) as client:
         for path in ("/", "/api/v1/health", "/no-such-page"):

@@ -7,6 +7,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from matcher import clock
 from matcher.api.deps import CatalogDep
+from matcher.api.errors import documented
 from matcher.api.ratelimit import anonymous_limit
 from matcher.api.responses import entitlement_response
 from matcher.bounds import Day
@@ -48,6 +49,7 @@ EXAMPLE = {
     response_model=EntitlementList,
     summary="政策计算器（匿名，不保存任何数据）",
     dependencies=[Depends(anonymous_limit)],
+    responses=documented(400, 413, 422, 429),
 )
 def calculate(
     catalog: CatalogDep,

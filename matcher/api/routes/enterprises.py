@@ -2,19 +2,13 @@
 
 from typing import Annotated
 
-from fastapi import APIRouter, Body, Query, Response, status
+from fastapi import APIRouter, Body, Query, Request, Response, status
 
 from matcher import clock
-from matcher.api.deps import (
-    CatalogDep,
-    CurrentPrincipal,
-    Offset,
-    SessionDep,
-    StaffPrincipal,
-    UsccPath,
-)
-from matcher.api.errors import ApiError
-from matcher.api.responses import entitlement_response
+from matcher.api.deps import CatalogDep, CurrentPrincipal, SessionDep, StaffPrincipal, UsccPath
+from matcher.api.errors import ApiError, documented
+from matcher.api.paging import Page, Paging
+from matcher.api.responses import CREATED, entitlement_response, locate
 from matcher.bounds import Day
 from matcher.eligibility.evaluate import evaluate
 from matcher.eligibility.results import EntitlementList
@@ -23,13 +17,14 @@ from matcher.enterprises.csv_import import CsvRejected
 from matcher.enterprises.repository import EnterpriseRepository
 from matcher.enterprises.schemas import (
     EnterprisePublic,
-    EnterprisesPublic,
     EnterpriseSummary,
     EnterpriseWrite,
     ImportResult,
 )
 from matcher.enterprises.tables import FactSource
 from matcher.errors import NotFound
+from matcher.notices.contacts import Actor, import_contacts
+from matcher.notices.tables import ContactOrigin
 from matcher.profiles.errors import FieldError
 from matcher.text import Line
 
@@ -50,17 +45,23 @@ EXAMPLE = {
 }
 
 
-@router.get("", response_model=EnterprisesPublic, summary="查询企业列表（工作人员）")
+@router.get(
+    "",
+    response_model=Page[EnterpriseSummary],
+    summary="查询企业列表（工作人员）",
+    responses=documented(401, 403, 422),
+)
 def list_enterprises(
     session: SessionDep,
     _staff: StaffPrincipal,
+    page: Paging,
     q: Annotated[Line | None, Query(max_length=100, description="按名称或代码查找")] = None,
-    offset: Offset = 0,
-    limit: Annotated[int, Query(ge=1, le=500)] = 50,
-) -> EnterprisesPublic:
-    rows, count = EnterpriseRepository(session).search(q, offset, limit)
-    data = [EnterpriseSummary.model_validate(dict(row)) for row in rows]
-    return EnterprisesPublic(data=data, count=count)
+) -> Page[EnterpriseSummary]:
+    rows, total = EnterpriseRepository(session).search(q, page.offset, page.limit)
+    return page.of([EnterpriseSummary.model_validate(dict(row)) for row in rows], total)
+
+
+WRITE_EXAMPLES = Body(openapi_examples={"企业": {"value": EXAMPLE}})
 
 
 @router.post(
@@ -68,31 +69,45 @@ def list_enterprises(
     status_code=status.HTTP_201_CREATED,
     response_model=EnterprisePublic,
     summary="新建企业（工作人员）",
+    responses={**CREATED, **documented(400, 401, 403, 409, 413, 422, 503)},
 )
 def create_enterprise(
     session: SessionDep,
     catalog: CatalogDep,
     staff: StaffPrincipal,
-    write: Annotated[EnterpriseWrite, Body(openapi_examples={"企业": {"value": EXAMPLE}})],
+    write: Annotated[EnterpriseWrite, WRITE_EXAMPLES],
+    request: Request,
+    response: Response,
 ) -> EnterprisePublic:
     profile = service.create(session, write, staff, catalog.facts)
     assert profile.uscc is not None
+    locate(request, response, "read_enterprise", uscc=profile.uscc)
     return service.read(session, profile.uscc, staff, catalog.facts)
 
 
-@router.put("/{uscc}", response_model=EnterprisePublic, summary="更新企业信息（工作人员）")
+@router.put(
+    "/{uscc}",
+    response_model=EnterprisePublic,
+    summary="更新企业信息（工作人员）",
+    responses=documented(400, 401, 403, 404, 413, 422, 503),
+)
 def replace_enterprise(
     session: SessionDep,
     catalog: CatalogDep,
     staff: StaffPrincipal,
     uscc: UsccPath,
-    write: EnterpriseWrite,
+    write: Annotated[EnterpriseWrite, WRITE_EXAMPLES],
 ) -> EnterprisePublic:
     service.replace(session, uscc, write, staff, catalog.facts)
     return service.read(session, uscc, staff, catalog.facts)
 
 
-@router.get("/{uscc}", response_model=EnterprisePublic, summary="企业信息及数据来源")
+@router.get(
+    "/{uscc}",
+    response_model=EnterprisePublic,
+    summary="企业信息及数据来源",
+    responses=documented(401, 404, 422),
+)
 def read_enterprise(
     session: SessionDep, catalog: CatalogDep, viewer: CurrentPrincipal, uscc: UsccPath
 ) -> EnterprisePublic:
@@ -100,7 +115,10 @@ def read_enterprise(
 
 
 @router.get(
-    "/{uscc}/entitlements", response_model=EntitlementList, summary="企业在某日可享受的政策"
+    "/{uscc}/entitlements",
+    response_model=EntitlementList,
+    summary="企业在某日可享受的政策",
+    responses=documented(401, 404, 422),
 )
 def enterprise_entitlements(
     session: SessionDep,
@@ -117,15 +135,23 @@ def enterprise_entitlements(
     return entitlement_response(evaluate(profile, as_of or clock.today(), catalog))
 
 
+CSV_SCHEMA = {
+    "type": "string",
+    "examples": ["uscc,name,employees\n91419001MA4000000C,济源市银辉新材料有限公司,86\n"],
+}
+
+
 @router.post(
     "/import",
     response_model=ImportResult,
     summary="从 CSV 批量导入（工作人员）",
     description=(
-        "表头为画像字段名或政策目录声明的信息名（至少 uscc、name）。"
+        "表头为画像字段名或政策目录声明的信息名（至少 uscc、name）；可选 contact_mobile、"
+        "contact_email 列（多个地址以分号分隔），登记为待确认的通知联系方式。"
         "任一行有误则整体拒绝，逐行列出错误。"
     ),
-    openapi_extra={"requestBody": {"content": {"text/csv": {"schema": {"type": "string"}}}}},
+    openapi_extra={"requestBody": {"content": {"text/csv": {"schema": CSV_SCHEMA}}}},
+    responses=documented(400, 401, 403, 413, 422, 503),
 )
 def import_enterprises(
     session: SessionDep,
@@ -139,7 +165,7 @@ def import_enterprises(
     except UnicodeDecodeError:
         raise ApiError(400, "invalid_encoding", "CSV 须为 UTF-8 编码") from None
     try:
-        return service.import_csv(session, text, source, staff, catalog.facts)
+        result, contacts = service.import_csv(session, text, source, staff, catalog.facts)
     except CsvRejected as rejected:
         details = [
             FieldError(f"rows.{row}.{e.field}", e.code, e.message) for row, e in rejected.errors
@@ -147,3 +173,5 @@ def import_enterprises(
         raise ApiError(
             422, "invalid_csv", f"CSV 有 {len(details)} 处错误，未导入任何数据", details
         ) from None
+    added = import_contacts(session, contacts, Actor(staff.name, ContactOrigin.IMPORT))
+    return result.model_copy(update={"contacts_added": added})

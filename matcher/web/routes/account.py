@@ -6,10 +6,11 @@ from fastapi import APIRouter, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse
 
 from matcher.api.deps import CatalogDep, SessionDep
+from matcher.api.ratelimit import client_address, rate_limits
 from matcher.auth.service import Principal, authenticate_password, end_sessions, session_epoch
 from matcher.auth.tables import Role
 from matcher.enterprises.repository import EnterpriseRepository
-from matcher.notices.pages import in_app_messages
+from matcher.notices.inbox import inbox
 from matcher.web import session
 from matcher.web.deps import AsOfDep, EnterpriseUser, FormDep
 from matcher.web.rendering import render
@@ -44,16 +45,18 @@ def login(request: Request, db: SessionDep, form: FormDep) -> HTMLResponse | Red
     """Sign in with username and password; on failure the form again, with the username kept."""
     username, password = form.get("username", "").strip(), form.get("password", "")
     target = local_path(form.get("next"))
-    client = request.client.host if request.client else "unknown"
-    if not request.app.state.login_throttle.admit(client, username):
-        return render(
+    wait = rate_limits(request).sign_in(client_address(request), username)
+    if wait is not None:
+        refused = render(
             request,
             "login.html",
             status=429,
             next=target,
             username=username,
-            error="登录尝试过于频繁，请一分钟后再试。",
+            error=f"登录尝试过于频繁，请 {wait} 秒后再试。",
         )
+        refused.headers["Retry-After"] = str(wait)
+        return refused
     who = authenticate_password(db, username, password) if username and password else None
     if who is None:
         return render(
@@ -78,16 +81,18 @@ def logout(request: Request, db: SessionDep) -> RedirectResponse:
     return RedirectResponse("/", status_code=303)
 
 
-MESSAGES_SHOWN = 10
+LATEST_SHOWN = 3
+"""Messages 企业专属主页 opens with; the rest are on /me/messages."""
 
 
 @router.get("/me")
 def my_page(
     request: Request, db: SessionDep, catalog: CatalogDep, who: EnterpriseUser, as_of: AsOfDep
 ) -> HTMLResponse:
-    """企业专属主页: the signed-in enterprise's facts and entitlements."""
+    """企业专属主页: a short summary of its messages first (how many unread, the newest),
+    then the enterprise's entitlements and facts."""
     assert who.uscc is not None, "an enterprise account is always bound to a code"
     view = load_enterprise(db, catalog, who.uscc, as_of)
     row = EnterpriseRepository(db).row(who.uscc)
-    messages = in_app_messages(db, row["id"], MESSAGES_SHOWN) if row is not None else []
-    return render(request, "me.html", view=view, as_of=as_of, messages=messages)
+    messages = inbox(db, row["id"], LATEST_SHOWN) if row is not None else None
+    return render(request, "me.html", view=view, as_of=as_of, inbox=messages)

@@ -5,6 +5,7 @@ from fastapi.responses import HTMLResponse
 
 from matcher import clock
 from matcher.api.deps import CatalogDep
+from matcher.api.ratelimit import client_address, rate_limits
 from matcher.eligibility.evaluate import evaluate
 from matcher.web.calculator_form import CalculatorForm, calculator_groups, read_calculator
 from matcher.web.deps import FormDep
@@ -17,9 +18,15 @@ router = APIRouter()
 
 def _rate_limit(request: Request) -> None:
     """The API calculator's per-client budget, shared by the page."""
-    client = request.client.host if request.client else "unknown"
-    if not request.app.state.calculator_limiter.hit(client):
-        raise PageError(429, "请求过于频繁", "政策计算器每分钟可使用的次数已达上限，请稍后再试。")
+    limits = rate_limits(request)
+    wait = limits.limiter.hit(limits.calculator, client_address(request))
+    if wait is not None:
+        raise PageError(
+            429,
+            "请求过于频繁",
+            f"政策计算器每分钟可使用的次数已达上限，请 {wait} 秒后再试。",
+            headers={"Retry-After": str(wait)},
+        )
 
 
 @router.get("/calculator")

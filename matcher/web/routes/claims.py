@@ -14,6 +14,7 @@ from matcher.api.deps import CatalogDep, SessionDep
 from matcher.api.errors import status_of
 from matcher.auth.service import Principal
 from matcher.bounds import INT32_MAX
+from matcher.notices.claims import claim_decided
 from matcher.payouts import export, service
 from matcher.payouts.export import Format
 from matcher.payouts.ledger import LedgerInvalid
@@ -78,10 +79,13 @@ def _decide(
     decision = read_decision(posted)
     if isinstance(decision, Refusal):
         return decision
-    return attempt(
+    done = attempt(
         db,
         partial(service.decide, db, claim_id, decision.kind, who, decision.amount, decision.reason),
     )
+    if not isinstance(done, Refusal):
+        claim_decided(db, done)
+    return done
 
 
 def _reverse(

@@ -12,6 +12,7 @@ from matcher import clock
 from matcher.api.deps import CatalogDep, SessionDep
 from matcher.auth.service import Principal
 from matcher.enterprises.repository import EnterpriseRepository
+from matcher.notices.claims import claim_filed
 from matcher.payouts import service
 from matcher.payouts.repository import PayoutRepository
 from matcher.policies.catalog import Catalog
@@ -91,6 +92,7 @@ def _file(
     )
     if isinstance(claim, Refusal):
         return _form_page(request, filing, refused(form, claim), claim.status)
+    claim_filed(db, claim)
     return RedirectResponse(f"{filing.claims}/{claim.id}", status_code=303)
 
 

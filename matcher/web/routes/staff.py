@@ -23,6 +23,7 @@ from matcher.web.declared_fields import (
 from matcher.web.deps import AsOfDep, FormDep, StaffUser
 from matcher.web.errors import PageError
 from matcher.web.rendering import render
+from matcher.web.views.contacts import enterprise_contacts
 from matcher.web.views.enterprise import load_enterprise
 
 router = APIRouter(prefix="/staff")
@@ -63,16 +64,24 @@ def enterprise_page(
     request: Request,
     db: SessionDep,
     catalog: CatalogDep,
-    _who: StaffUser,
+    who: StaffUser,
     uscc: str,
     as_of: AsOfDep,
 ) -> HTMLResponse:
-    """One enterprise's facts with their provenance, and its entitlements."""
+    """One enterprise's facts with their provenance, its entitlements and its contacts."""
     view = load_enterprise(db, catalog, uscc, as_of)
     if view is None:
         raise PageError(404, "未找到该企业", "没有这个统一社会信用代码的企业档案。")
     facts_form = facts_on_record(catalog.facts, view.profile.facts)
-    return render(request, "staff_enterprise.html", view=view, as_of=as_of, facts_form=facts_form)
+    contacts = enterprise_contacts(db, uscc, who)
+    return render(
+        request,
+        "staff_enterprise.html",
+        view=view,
+        as_of=as_of,
+        facts_form=facts_form,
+        contacts=contacts,
+    )
 
 
 @router.post("/enterprises/{uscc}/industry")

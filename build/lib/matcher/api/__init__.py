@@ -1,1 +1,0 @@
-"""The HTTP service: JSON API under /api/v1 and the web pages."""

@@ -1,1 +1,0 @@
-"""Who may do what: API tokens and web accounts, each with a role."""

@@ -1,1 +1,0 @@
-"""Eligibility: the entitlement list of one enterprise on one date."""

@@ -1,1 +1,0 @@
-"""Enterprises on record: their profile facts with provenance, and the people behind them."""

@@ -1,1 +1,0 @@
-"""The policy catalog: policy files, their validation, versions and test cases."""

@@ -1,1 +1,0 @@
-"""Enterprise profiles: the facts rules are checked against, and facts derived from them."""
