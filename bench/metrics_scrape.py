@@ -25,8 +25,7 @@ from matcher.enterprises.tables import enterprises
 from matcher.migrate import upgrade
 from matcher.notices.tables import NoticeStatus, OutboxNotice
 from matcher.observability.metrics import Metrics
-from matcher.observability.tables import LedgerVerification
-from matcher.payouts.tables import Claim, ClaimStatus
+from matcher.payouts.tables import Claim, ClaimStatus, LedgerVerification
 from matcher.population.tables import MatchRun
 
 POSTGRES_URL = os.environ.get(

@@ -33,7 +33,6 @@ from matcher.notices.cli import register as register_notify
 from matcher.observability.logs import configure_logging, logging_config
 from matcher.observability.metrics import multiprocess_directory
 from matcher.observability.request_id import job
-from matcher.observability.tables import LedgerVerification
 from matcher.payouts.due_date_estimates import recompute_due_dates
 from matcher.payouts.holidays import load_holidays
 from matcher.payouts.ledger import LedgerInvalid, LedgerReport, verify_ledger, write_checkpoint
@@ -272,8 +271,6 @@ def ledger_verify() -> None:
     """核验账本：决定记录的哈希链与签名、限额账目、申请状态，以及账本外的检查点。"""
     with session_scope(default_engine()) as session:
         report = verify_ledger(session)
-        if report.intact:
-            session.add(LedgerVerification(records=report.records))
     if not report.intact:
         _print_problems(report)
         raise typer.Exit(1)

@@ -3,7 +3,6 @@
 from matcher.auth import tables as auth_tables
 from matcher.enterprises import tables as enterprise_tables
 from matcher.notices import tables as notice_tables
-from matcher.observability import tables as observability_tables
 from matcher.payouts import tables as payout_tables
 from matcher.policies import tables as policy_tables
 from matcher.population import tables as population_tables
@@ -12,7 +11,6 @@ __all__ = [
     "auth_tables",
     "enterprise_tables",
     "notice_tables",
-    "observability_tables",
     "payout_tables",
     "policy_tables",
     "population_tables",

@@ -16,8 +16,7 @@ from sqlmodel import Session, col, select
 
 from matcher import clock
 from matcher.notices.tables import NoticeStatus, OutboxNotice
-from matcher.observability.tables import LedgerVerification
-from matcher.payouts.tables import OPEN_STATUSES, Claim
+from matcher.payouts.tables import OPEN_STATUSES, Claim, LedgerVerification
 from matcher.population.tables import MatchRun
 
 log = logging.getLogger(__name__)

@@ -29,6 +29,7 @@ from matcher.payouts.tables import (
     Decision,
     DecisionKind,
     LedgerEntry,
+    LedgerVerification,
 )
 
 
@@ -71,7 +72,9 @@ class LedgerInvalid(DomainError):
 
 
 def verify_ledger(session: Session) -> LedgerReport:
-    """Check the whole ledger. The head is taken first, so no decision is written meanwhile."""
+    """Check the whole ledger. The head is taken first, so no decision is written meanwhile.
+    A ledger found intact is recorded as verified (``ledger_verifications``, for the metrics)
+    with the caller's commit."""
     repository = PayoutRepository(session)
     head = repository.lock_head()
     decisions = repository.decisions()
@@ -83,6 +86,8 @@ def verify_ledger(session: Session) -> LedgerReport:
     problems += _status_problems(decisions, standing, repository.claim_statuses())
     marks = list(checkpoints.read(settings().ledger_checkpoints))
     problems += _checkpoint_problems(marks, decisions, key)
+    if not problems:
+        session.add(LedgerVerification(records=chain.checked))
     return LedgerReport(chain.checked, head.last_hash, len(marks), tuple(standing), tuple(problems))
 
 

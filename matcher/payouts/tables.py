@@ -150,3 +150,15 @@ class FounderKeyAlias(SQLModel, table=True):
 
     retired: str = Field(primary_key=True, max_length=64)
     current: str = Field(max_length=64, index=True)
+
+
+class LedgerVerification(SQLModel, table=True):
+    """A whole-ledger verification that found the ledger intact (``matcher ledger verify``,
+    a checkpoint, an export): when the chain was last known good, for the metrics."""
+
+    __tablename__ = "ledger_verifications"
+
+    id: int | None = Field(default=None, primary_key=True)
+    verified_at: datetime = Field(default_factory=now, sa_type=UtcDateTime)
+    records: int = Field(ge=0)
+    """Decision records checked."""

@@ -5,6 +5,7 @@ arrival order, keyed by the notice's idempotency key."""
 import email
 import email.policy
 import json
+import logging
 import socket
 import ssl
 import threading
@@ -91,6 +92,8 @@ def smtp_server(inbox: Inbox, **options: Any) -> Iterator[tuple[int, SmtpHandler
     finally:
         controller.stop()
 
+
+logging.getLogger("mail.log").setLevel(logging.WARNING)  # aiosmtpd logs each connection at INFO
 
 SMTP_USER, SMTP_PASSWORD = "notices", "s3cret-pass"
 

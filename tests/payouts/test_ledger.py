@@ -19,7 +19,7 @@ from matcher.config import Settings
 from matcher.db import session_scope
 from matcher.migrate import alembic_config
 from matcher.payouts.chain import content_hash
-from matcher.payouts.tables import Decision
+from matcher.payouts.tables import Decision, LedgerVerification
 from tests.conftest import ENTERPRISE_USCC, OTHER_USCC, Api
 from tests.payouts.conftest import FOUNDER, SECOND_USCC, File, decide
 
@@ -64,6 +64,13 @@ def _decisions(api: Api) -> int:
         return int(connection.execute(select(func.count()).select_from(Decision)).scalar_one())
 
 
+def _verifications(api: Api) -> list[int]:
+    """The records each recorded verification checked, oldest first."""
+    with api.engine.connect() as connection:
+        checked = select(LedgerVerification.records).order_by(LedgerVerification.id)  # type: ignore[arg-type]
+        return list(connection.execute(checked).scalars())
+
+
 def _export_refused(api: Api) -> str:
     response = api.client.get("/api/v1/payouts/export?format=csv", headers=api.headers("staff"))
     assert response.status_code == 422, response.text
@@ -98,6 +105,8 @@ def test_an_intact_ledger_verifies_checkpoints_and_exports(
     assert exported.status_code == 200
     [row] = exported.content.decode("utf-8-sig").splitlines()[1:]
     assert row.startswith(f"3,{claims['approved']},{ENTERPRISE_USCC},一次性开业补贴,")
+    # verify, checkpoint, verify, export: each whole-ledger verification is recorded
+    assert _verifications(window) == [3, 3, 3, 3]
 
 
 def test_the_last_record_deleted_and_the_head_rewound(
@@ -118,6 +127,7 @@ def test_the_last_record_deleted_and_the_head_rewound(
     assert "第 3 条：记录缺失" in _export_refused(window)
     refused = ledger("checkpoint")
     _refused(refused, "第 3 条：记录缺失", "未写入检查点")
+    assert _verifications(window) == [3]  # only the checkpoint before the ledger was rewound
 
 
 def test_an_approvals_ledger_entries_deleted(window: Api, file_claim: File, ledger: Ledger) -> None:
