@@ -97,6 +97,9 @@ def logging_config(config: Settings) -> dict[str, Any]:
             }
         },
         "root": {"level": config.log_level, "handlers": ["stderr"]},
+        # Alembic says which dialect it assumes each time a migration context opens, which
+        # /api/v1/ready does on every probe.
+        "loggers": {"alembic.runtime.migration": {"level": "WARNING"}},
     }
 
 
