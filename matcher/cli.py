@@ -7,10 +7,20 @@ from typing import Annotated
 
 import typer
 import uvicorn
+from rich.markup import escape
+from rich.table import Table
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import IntegrityError
 
-from matcher.auth.service import create_account, disable_account, issue_token, revoke_token
+from matcher.auth.service import (
+    create_account,
+    disable_account,
+    enable_account,
+    issue_token,
+    list_accounts,
+    reset_password,
+    revoke_token,
+)
 from matcher.auth.tables import ROLE_LABELS, Role
 from matcher.config import DEMO_ENTERPRISE, DEVELOPMENT_SECRET, settings
 from matcher.console import (
@@ -211,7 +221,58 @@ def accounts_disable(username: Annotated[str, typer.Argument(help="登录名")])
     if account is None:
         errors.print(f"[red]账号 {username} 不存在[/]")
         raise typer.Exit(1)
-    console.print(f"账号 {username} 已停用")
+    console.print(f"账号 {username} 已停用，其会话均已结束")
+
+
+@accounts_app.command("enable")
+def accounts_enable(username: Annotated[str, typer.Argument(help="登录名")]) -> None:
+    """重新启用已停用的账号；停用前的会话不会恢复。"""
+    with session_scope() as session:
+        account = enable_account(session, username)
+    if account is None:
+        errors.print(f"[red]账号 {username} 不存在[/]")
+        raise typer.Exit(1)
+    console.print(f"账号 {username} 已启用")
+
+
+@accounts_app.command("reset")
+def accounts_reset(
+    username: Annotated[str, typer.Argument(help="登录名")],
+    password: Annotated[
+        str, typer.Option("--password", prompt="新密码", hide_input=True, confirmation_prompt=True)
+    ] = "",
+) -> None:
+    """重设账号密码，并结束该账号的全部会话。"""
+    try:
+        with session_scope() as session:
+            account = reset_password(session, username, password)
+    except ValueError as error:
+        errors.print(f"[red]{error}[/]")
+        raise typer.Exit(2) from None
+    if account is None:
+        errors.print(f"[red]账号 {username} 不存在[/]")
+        raise typer.Exit(1)
+    console.print(f"账号 {username} 的密码已重设，其会话均已结束")
+
+
+@accounts_app.command("list")
+def accounts_list() -> None:
+    """列出全部网页登录账号（不记录最近登录时间）。"""
+    with session_scope(database_or_exit()) as session:
+        accounts = list_accounts(session)
+    table = Table("登录名", "角色", "名称", "统一社会信用代码", "状态", "创建时间")
+    for account in accounts:
+        state = f"已停用（{account.disabled_at:%Y-%m-%d %H:%M}）" if account.disabled_at else "正常"
+        table.add_row(
+            escape(account.username),
+            ROLE_LABELS[account.role],
+            escape(account.display_name),
+            account.uscc or "",
+            state,
+            f"{account.created_at:%Y-%m-%d %H:%M}",
+        )
+    console.print(table)
+    console.print(f"共 {len(accounts)} 个账号")
 
 
 def _loopback(host: str) -> bool:

@@ -11,7 +11,7 @@ from matcher.auth.credentials import (
     token_hash,
     verify_password,
 )
-from matcher.auth.tables import Account, ApiToken, Role
+from matcher.auth.tables import DISPLAY_NAME_LENGTH, USERNAME_LENGTH, Account, ApiToken, Role
 from matcher.clock import now
 from matcher.profiles.uscc import validate as validate_uscc
 from matcher.text import has_control_characters
@@ -77,6 +77,20 @@ def authenticate_token(session: Session, token: str) -> Principal | None:
     return Principal(Role(record.role), record.uscc, record.label)
 
 
+MIN_PASSWORD_LENGTH = 8
+
+
+def _fits(what: str, text: str, longest: int) -> None:
+    if not text.strip() or len(text) > longest:
+        raise ValueError(f"{what}不能为空，且不超过 {longest} 个字符")
+
+
+def _new_password_hash(password: str) -> str:
+    if len(password) < MIN_PASSWORD_LENGTH:
+        raise ValueError(f"密码至少 {MIN_PASSWORD_LENGTH} 个字符")
+    return hash_password(password)
+
+
 def create_account(
     session: Session,
     username: str,
@@ -85,12 +99,15 @@ def create_account(
     display_name: str,
     uscc: str | None = None,
 ) -> Account:
-    if len(password) < 8:
-        raise ValueError("密码至少 8 个字符")
+    """A new account; ``ValueError`` (a Chinese message) says what is wrong with the request."""
     _plain_names(username, display_name)
+    _fits("登录名", username, USERNAME_LENGTH)
+    _fits("名称", display_name, DISPLAY_NAME_LENGTH)
+    if find_account(session, username) is not None:
+        raise ValueError("登录名已存在")
     account = Account(
         username=username,
-        password_hash=hash_password(password),
+        password_hash=_new_password_hash(password),
         role=role,
         uscc=_bound_uscc(role, uscc),
         display_name=display_name,
@@ -100,8 +117,13 @@ def create_account(
     return account
 
 
-def _account(session: Session, username: str) -> Account | None:
+def find_account(session: Session, username: str) -> Account | None:
     return session.exec(select(Account).where(Account.username == username)).first()
+
+
+def list_accounts(session: Session) -> list[Account]:
+    """Every account, by username."""
+    return list(session.exec(select(Account).order_by(Account.username)))
 
 
 def _principal_of(account: Account) -> Principal:
@@ -111,7 +133,7 @@ def _principal_of(account: Account) -> Principal:
 def authenticate_password(session: Session, username: str, password: str) -> Principal | None:
     """Who signs in with ``username`` and ``password``; a hash made with older parameters or
     the legacy scrypt is replaced by one made with today's, now that the password is known."""
-    account = _account(session, username)
+    account = find_account(session, username)
     if account is None:
         verify_password(password, _DUMMY_HASH)  # as slow as a real check: names stay private
         return None
@@ -128,7 +150,7 @@ def account_principal(session: Session, username: str, epoch: int) -> Principal 
     """Who the signed-in ``username`` is now: ``None`` once the account is disabled or gone,
     or has signed out since this session began (``epoch``), so that a session ends with its
     account at the next request."""
-    account = _account(session, username)
+    account = find_account(session, username)
     if account is None or account.disabled_at is not None or account.session_epoch != epoch:
         return None
     return _principal_of(account)
@@ -136,24 +158,55 @@ def account_principal(session: Session, username: str, epoch: int) -> Principal 
 
 def session_epoch(session: Session, username: str) -> int:
     """The epoch a session signed in now belongs to."""
-    account = _account(session, username)
+    account = find_account(session, username)
     return 0 if account is None else account.session_epoch
+
+
+def _end_sessions_of(account: Account) -> None:
+    account.session_epoch += 1
 
 
 def end_sessions(session: Session, username: str) -> None:
     """End every session of ``username``: a copied cookie is worth nothing after sign-out."""
-    account = _account(session, username)
+    account = find_account(session, username)
     if account is not None:
-        account.session_epoch += 1
+        _end_sessions_of(account)
         session.add(account)
         session.flush()
 
 
 def disable_account(session: Session, username: str) -> Account | None:
-    """Disable ``username``: no more sign-ins, and its open sessions end at their next request."""
-    account = _account(session, username)
+    """Disable ``username``: no more sign-ins, and its sessions end now, for good: enabling
+    it again later does not bring them back.
+
+    API tokens are not tied to accounts (each names a role and, for an enterprise, a code),
+    so there are none of its own to revoke: ``matcher tokens revoke`` ends a token.
+    """
+    account = find_account(session, username)
     if account is not None and account.disabled_at is None:
         account.disabled_at = now()
+        _end_sessions_of(account)
+        session.add(account)
+        session.flush()
+    return account
+
+
+def enable_account(session: Session, username: str) -> Account | None:
+    """Let a disabled ``username`` sign in again; the sessions it had stay ended."""
+    account = find_account(session, username)
+    if account is not None and account.disabled_at is not None:
+        account.disabled_at = None
+        session.add(account)
+        session.flush()
+    return account
+
+
+def reset_password(session: Session, username: str, password: str) -> Account | None:
+    """Give ``username`` a new password and end its sessions: whoever knew the old one is out."""
+    account = find_account(session, username)
+    if account is not None:
+        account.password_hash = _new_password_hash(password)
+        _end_sessions_of(account)
         session.add(account)
         session.flush()
     return account

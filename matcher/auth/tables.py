@@ -15,6 +15,9 @@ class Role(StrEnum):
     ADMIN = "admin"
 
 
+USERNAME_LENGTH = 50
+DISPLAY_NAME_LENGTH = 100
+
 ROLE_LABELS = {Role.ENTERPRISE: "企业", Role.STAFF: "兑现专窗工作人员", Role.ADMIN: "管理员"}
 
 
@@ -38,11 +41,11 @@ class Account(SQLModel, table=True):
     __tablename__ = "accounts"
 
     id: int | None = Field(default=None, primary_key=True)
-    username: str = Field(max_length=50, unique=True)
+    username: str = Field(max_length=USERNAME_LENGTH, unique=True)
     password_hash: str = Field(max_length=200)
     role: Role = Field(max_length=20)
     uscc: str | None = Field(default=None, max_length=18)
-    display_name: str = Field(max_length=100)
+    display_name: str = Field(max_length=DISPLAY_NAME_LENGTH)
     created_at: datetime = Field(default_factory=now, sa_type=UtcDateTime)
     disabled_at: datetime | None = Field(default=None, sa_type=UtcDateTime)
     session_epoch: int = 0

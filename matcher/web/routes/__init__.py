@@ -7,6 +7,7 @@ from fastapi import APIRouter, Depends
 from matcher.web.deps import check_address, check_csrf, current_principal
 from matcher.web.routes import (
     account,
+    admin,
     calculator,
     claims,
     contacts,
@@ -17,7 +18,7 @@ from matcher.web.routes import (
 )
 
 pages = APIRouter(dependencies=[Depends(check_csrf), Depends(current_principal)])
-for module in (public, calculator, account, messages, staff, claims, filing, contacts):
+for module in (public, calculator, account, messages, staff, claims, filing, contacts, admin):
     pages.include_router(module.router)
 
 router = APIRouter(include_in_schema=False, dependencies=[Depends(check_address)])
