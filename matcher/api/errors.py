@@ -157,8 +157,33 @@ def _request_errors(error: RequestValidationError) -> list[FieldError]:
     return details
 
 
+def http_message(status: int) -> tuple[str, str]:
+    """The code and Chinese message of an HTTP status HTTP alone decided (no route, no method)."""
+    return _HTTP_CODES.get(status, ("http_error", "请求失败"))
+
+
+def answer(_request: Request, error: Exception) -> JSONResponse:
+    """The error body for a domain refusal, a request the route cannot read, or a status HTTP
+    alone decided; the pages answer these with their own pages (:mod:`matcher.web.mounting`)."""
+    if isinstance(error, DomainError):
+        return error_response(status_of(error), error.code, error.message, error.details)
+    if isinstance(error, RequestValidationError):
+        details = _request_errors(error)
+        if any(d.code == "json_invalid" for d in details):
+            return error_response(400, "malformed_json", "请求体不是有效的 JSON", details)
+        return error_response(422, "invalid_request", "请求内容有误", details)
+    assert isinstance(error, StarletteHTTPException)
+    return error_response(error.status_code, *http_message(error.status_code))
+
+
+ANSWERED = (DomainError, RequestValidationError, StarletteHTTPException)
+"""What :func:`answer` answers."""
+
+
 def install(app: FastAPI) -> None:
     """Register the handlers that turn every error into the one format."""
+    for kind in ANSWERED:
+        app.add_exception_handler(kind, answer)
 
     @app.exception_handler(ApiError)
     async def _api(_request: Request, error: ApiError) -> JSONResponse:
@@ -166,25 +191,9 @@ def install(app: FastAPI) -> None:
         response.headers.update(error.headers)
         return response
 
-    @app.exception_handler(DomainError)
-    async def _domain(_request: Request, error: DomainError) -> JSONResponse:
-        return error_response(status_of(error), error.code, error.message, error.details)
-
     @app.exception_handler(ProfileError)
     async def _profile(_request: Request, error: ProfileError) -> JSONResponse:
         return error_response(422, "invalid_profile", "企业信息有误", error.errors)
-
-    @app.exception_handler(RequestValidationError)
-    async def _validation(_request: Request, error: RequestValidationError) -> JSONResponse:
-        details = _request_errors(error)
-        if any(d.code == "json_invalid" for d in details):
-            return error_response(400, "malformed_json", "请求体不是有效的 JSON", details)
-        return error_response(422, "invalid_request", "请求内容有误", details)
-
-    @app.exception_handler(StarletteHTTPException)
-    async def _http(_request: Request, error: StarletteHTTPException) -> JSONResponse:
-        code, message = _HTTP_CODES.get(error.status_code, ("http_error", "请求失败"))
-        return error_response(error.status_code, code, message)
 
     @app.exception_handler(OperationalError)
     async def _database(_request: Request, error: OperationalError) -> JSONResponse:
