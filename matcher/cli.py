@@ -21,7 +21,7 @@ from matcher.auth.service import (
     reset_password,
     revoke_token,
 )
-from matcher.auth.tables import ROLE_LABELS, Role
+from matcher.auth.tables import ROLE_LABELS, Account, Role
 from matcher.config import DEMO_ENTERPRISE, DEVELOPMENT_SECRET, settings
 from matcher.console import (
     catalog_or_exit,
@@ -213,14 +213,19 @@ def accounts_create(
     console.print(f"账号 {username}（{ROLE_LABELS[role]}）已创建")
 
 
+def _exists(account: Account | None, username: str) -> None:
+    """Exit status 1, saying so, when no account has that username."""
+    if account is None:
+        errors.print(f"[red]账号 {username} 不存在[/]")
+        raise typer.Exit(1)
+
+
 @accounts_app.command("disable")
 def accounts_disable(username: Annotated[str, typer.Argument(help="登录名")]) -> None:
     """停用网页登录账号：不能再登录，已登录的会话立即失效。"""
     with session_scope() as session:
         account = disable_account(session, username)
-    if account is None:
-        errors.print(f"[red]账号 {username} 不存在[/]")
-        raise typer.Exit(1)
+    _exists(account, username)
     console.print(f"账号 {username} 已停用，其会话均已结束")
 
 
@@ -229,9 +234,7 @@ def accounts_enable(username: Annotated[str, typer.Argument(help="登录名")]) 
     """重新启用已停用的账号；停用前的会话不会恢复。"""
     with session_scope() as session:
         account = enable_account(session, username)
-    if account is None:
-        errors.print(f"[red]账号 {username} 不存在[/]")
-        raise typer.Exit(1)
+    _exists(account, username)
     console.print(f"账号 {username} 已启用")
 
 
@@ -249,9 +252,7 @@ def accounts_reset(
     except ValueError as error:
         errors.print(f"[red]{error}[/]")
         raise typer.Exit(2) from None
-    if account is None:
-        errors.print(f"[red]账号 {username} 不存在[/]")
-        raise typer.Exit(1)
+    _exists(account, username)
     console.print(f"账号 {username} 的密码已重设，其会话均已结束")
 
 
