@@ -17,6 +17,7 @@ from matcher.notices.context import NoticeFacts, PublishedPolicies, notice_conte
 from matcher.notices.outbox import OutboxRepository, candidates, not_queued
 from matcher.notices.render import Rendered, render
 from matcher.notices.sms_templates import sms_templates
+from matcher.notices.stencils import Stencils
 from matcher.notices.tables import Channel
 
 RENDER_BATCH = 2000
@@ -55,11 +56,13 @@ def enqueue(session: Session, plan: NoticePlan) -> int:
 
 
 class Renderer:
-    """Renders notices, reading each policy version they quote once."""
+    """Renders notices, reading each policy version they quote once and rendering each shape
+    of notice once (:mod:`matcher.notices.stencils`)."""
 
     def __init__(self, session: Session, page_url: str) -> None:
         self.policies = PublishedPolicies(session)
         self.page_url = page_url
+        self.stencils = Stencils(render)
 
     def __call__(self, facts: NoticeFacts) -> Rendered | str:
         """The rendered notice, or why it cannot be rendered."""
@@ -67,7 +70,7 @@ class Renderer:
         if policy is None:
             return f"政策版本 {facts.policy_version[:12]} 未发布，无法生成通知"
         notice = notice_context(facts, policy, self.page_url)
-        rendered = render(facts.channel, notice)
+        rendered = self.stencils(facts.channel, notice)
         if facts.channel is Channel.SMS:  # kept for a gateway that sends templates
             return replace(rendered, sms_template=sms_templates().message(notice))
         return rendered
