@@ -58,7 +58,9 @@ class Stencils:
         if shape not in self._stencils:
             self._stencils[shape] = self._stencil(channel, notice)
         stencil = self._stencils[shape]
-        if stencil is None:
+        if stencil is None or notice.enterprise_name != notice.enterprise_name.strip():
+            # A rendered text is trimmed at its ends: a name starting or ending it with
+            # spaces would be trimmed too, a filled stencil's not.
             return self._render(channel, notice)
         return stencil.fill(notice.enterprise_name)
 
