@@ -25,6 +25,7 @@ from matcher.demo import load_demo
 from matcher.enterprises.repository import EnterpriseRepository
 from matcher.migrate import upgrade
 from matcher.payouts.ledger import verify_ledger
+from matcher.payouts.payee import Payee
 from matcher.payouts.repository import PayoutRepository
 from matcher.payouts.service import decide, file_claim
 from matcher.payouts.tables import DecisionKind
@@ -66,8 +67,15 @@ def prepare(engine: Engine, claims: int) -> list[int]:
                 "contract_date": "2021-03-01",
                 "contract_registration_number": f"2141-9001-{index % 20:06d}",
             }
+            payee = Payee(row["name"], "中国工商银行济源分行", f"1712000009{index:09d}")
             claim = file_claim(
-                session, row["uscc"], "tech-transfer-subsidy", facts, clock.today(), STAFF
+                session,
+                row["uscc"],
+                "tech-transfer-subsidy",
+                facts,
+                clock.today(),
+                STAFF,
+                payee=payee,
             )
             ids.append(claim.id or 0)
     return ids

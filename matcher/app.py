@@ -7,10 +7,13 @@ from sqlalchemy import Engine
 
 from matcher.api import errors
 from matcher.api.body_limit import BodySizeLimit
+from matcher.api.materials import UPLOAD_PATHS, upload_limit
 from matcher.api.ratelimit import RateLimits
 from matcher.api.routes.contacts import router as contacts_router
+from matcher.api.routes.documents import router as documents_router
 from matcher.api.routes.eligibility import router as calculator_router
 from matcher.api.routes.enterprises import router as enterprises_router
+from matcher.api.routes.materials import router as materials_router
 from matcher.api.routes.messages import router as messages_router
 from matcher.api.routes.operations import metrics_router
 from matcher.api.routes.operations import router as operations_router
@@ -57,11 +60,17 @@ def create_app(
     api.include_router(contacts_router)
     api.include_router(messages_router)
     api.include_router(payouts_router)
+    api.include_router(documents_router)
+    api.include_router(materials_router)
     api.include_router(tagging_router)
     app.include_router(api)
     app.include_router(metrics_router)
     mount_pages(app, config)
-    app.add_middleware(BodySizeLimit, limit=config.max_body_bytes)
+    app.add_middleware(
+        BodySizeLimit,
+        limit=config.max_body_bytes,
+        larger=((UPLOAD_PATHS, upload_limit(config)),),
+    )
     if config.environment == "production":
         app.add_middleware(StrictTransportSecurity)
     app.add_middleware(  # outermost: it sees every answer

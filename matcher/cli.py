@@ -16,6 +16,7 @@ from matcher.auth.service import (
     create_account,
     disable_account,
     enable_account,
+    issue_account_token,
     issue_token,
     list_accounts,
     reset_password,
@@ -164,19 +165,34 @@ UsccOption = Annotated[str | None, typer.Option("--uscc", help="企业角色绑�
 
 @tokens_app.command("issue")
 def tokens_issue(
-    role: RoleOption,
     label: Annotated[str, typer.Option("--label", help="用途说明，如 财务系统对接")],
+    role: Annotated[
+        Role | None, typer.Option("--role", help="程序用令牌的角色：enterprise / staff / admin")
+    ] = None,
     uscc: UsccOption = None,
+    account: Annotated[
+        str | None, typer.Option("--account", help="代表该账户的令牌：账户停用时随之失效")
+    ] = None,
 ) -> None:
-    """签发访问令牌；令牌明文只显示这一次。"""
+    """签发访问令牌（--role 给程序，或 --account 代表某一账户）；令牌明文只显示这一次。"""
+    if (role is None) == (account is None):
+        errors.print("[red]请指定 --role（程序用令牌）或 --account（代表账户的令牌）之一[/]")
+        raise typer.Exit(2)
     database_or_exit()
     try:
         with session_scope() as session:
-            token, record = issue_token(session, role, label, uscc)
+            if account is not None:
+                if uscc is not None:
+                    raise ValueError("代表账户的令牌沿用账户绑定的代码，不能另指定 --uscc")
+                token, record = issue_account_token(session, account, label)
+            else:
+                assert role is not None
+                token, record = issue_token(session, role, label, uscc)
     except ValueError as error:
         errors.print(f"[red]{error}[/]")
         raise typer.Exit(2) from None
-    console.print(f"令牌 #{record.id}（{ROLE_LABELS[role]}）已签发，请妥善保存，之后无法再次查看：")
+    role_label = ROLE_LABELS[Role(record.role)]
+    console.print(f"令牌 #{record.id}（{role_label}）已签发，请妥善保存，之后无法再次查看：")
     sys.stdout.write(token + "\n")
 
 

@@ -16,6 +16,16 @@ VAR_DIR = Path("var").resolve()
 DEVELOPMENT_SECRET = "development-only-secret-change-me"
 DEVELOPMENT_LEDGER_KEY = "development-only-ledger-key-change-me"
 DEVELOPMENT_FOUNDER_KEY = "development-only-founder-key-change-me"
+PDF_FONT_CANDIDATES = (
+    Path("/usr/share/fonts/truetype/wqy/wqy-microhei.ttc"),  # Debian fonts-wqy-microhei
+    Path("/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc"),  # Debian fonts-noto-cjk
+    Path("/usr/share/fonts/opentype/noto/NotoSerifCJK-Regular.ttc"),
+)
+"""Where Debian installs a CJK font the printed documents can embed, in order of preference."""
+
+
+def _installed_pdf_font() -> Path | None:
+    return next((path for path in PDF_FONT_CANDIDATES if path.is_file()), None)
 
 
 class Settings(BaseSettings):
@@ -65,6 +75,15 @@ class Settings(BaseSettings):
     """One JSON object per line, or text for people; unset: JSON in production, else text."""
     metrics_token: str | None = None
     """The bearer token ``/metrics`` asks for; unset: it answers loopback clients alone."""
+    pdf_font: Path | None = Field(default_factory=_installed_pdf_font)
+    """The CJK font (TrueType or a collection) embedded, subset, in the receipts and decisions
+    printed as PDF; unset: the first of :data:`PDF_FONT_CANDIDATES` installed."""
+    materials_dir: Path = VAR_DIR / "materials"
+    """Where uploaded claim materials are kept (:mod:`matcher.materials.store`); back it up
+    with the database."""
+    material_max_bytes: int = Field(10 * 1024 * 1024, ge=1)
+    """The largest material file taken; upload requests may be this much larger than
+    ``max_body_bytes`` (keep nginx's ``client_max_body_size`` for them equal)."""
 
     @model_validator(mode="after")
     def _real_secrets_in_production(self) -> "Settings":

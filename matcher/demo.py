@@ -17,6 +17,7 @@ from matcher.auth.service import Principal, create_account
 from matcher.auth.tables import Account, Role
 from matcher.enterprises.founders import hash_id_number
 from matcher.enterprises.repository import EnterpriseRepository
+from matcher.payouts.payee import Payee
 from matcher.payouts.service import file_claim
 from matcher.policies.catalog import default_catalog
 from matcher.policies.versions import publish
@@ -274,11 +275,13 @@ def with_demo_founder(example: EnterpriseProfile) -> EnterpriseProfile:
 DEMO_CLAIMS = (("startup-subsidy", {"founder_id_number": DEMO_FOUNDER_ID_NUMBER}),)
 """Claims filed today: only a policy in force today takes one (the 2020 plan's 产学研 subsidy
 ended 2020-12-31)."""
+DEMO_PAYEE = Payee("济源市银辉新材料有限公司", "中国工商银行济源分行", "1712000009123456789")
+"""The demo enterprise's settlement account, made up."""
 
 
 def _file_demo_claims(session: Session, today: date) -> None:
     """The demo enterprise's pending claims, so the window's queue is not empty."""
     publish(session, default_catalog(), today)
-    staff = Principal(Role.STAFF, None, "演示数据")
+    staff = Principal(Role.STAFF, None, "演示数据", "system:demo")
     for policy_id, facts in DEMO_CLAIMS:
-        file_claim(session, DEMO_USCC, policy_id, facts, None, staff)
+        file_claim(session, DEMO_USCC, policy_id, facts, None, staff, payee=DEMO_PAYEE)

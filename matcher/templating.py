@@ -32,6 +32,11 @@ def show_day(value: date | datetime | None) -> str:
     return value.isoformat()
 
 
+def show_moment(value: datetime) -> str:
+    """``YYYY-MM-DD HH:MM``, the minute a stored moment was in China (Beijing time)."""
+    return as_utc(value).astimezone(CHINA).strftime("%Y-%m-%d %H:%M")
+
+
 def show_fact(value: Value, path: str) -> str:
     """``value`` of fact ``path`` (``enterprise.employees``) as a person reads it."""
     return show_value(path, value)
@@ -46,6 +51,7 @@ FILTERS: dict[str, Callable[..., str]] = {
     "parameter": show_parameter,
     "money": show_money,
     "day": show_day,
+    "moment": show_moment,
     "fact": show_fact,
     "fact_source": show_source,
     "status_label": lambda status: STATUS_LABELS[Status(status)],

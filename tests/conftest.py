@@ -22,7 +22,7 @@ from sqlmodel import SQLModel
 import matcher.tables  # noqa: F401
 from matcher.api.ratelimit import RedisLimiter
 from matcher.app import create_app
-from matcher.auth.service import issue_token, revoke_token
+from matcher.auth.service import authenticate_token, issue_token, revoke_token
 from matcher.auth.tables import Role
 from matcher.config import BUNDLED_CATALOG, Settings, settings
 from matcher.db import make_engine, private_schema, session_scope
@@ -133,6 +133,13 @@ class Api:
 
     def headers(self, who: str | None) -> dict[str, str]:
         return {} if who is None else {"Authorization": f"Bearer {self.tokens[who]}"}
+
+    def actor(self, who: str) -> str:
+        """The actor id records keep for what ``who``'s token did (``token:<id>``)."""
+        with session_scope(self.engine) as session:
+            principal = authenticate_token(session, self.tokens[who])
+        assert principal is not None, who
+        return principal.actor_id
 
 
 ENTERPRISE_USCC = "91419001MA4000000C"

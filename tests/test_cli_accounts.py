@@ -13,6 +13,7 @@ from matcher import cli
 from matcher.auth.service import (
     account_principal,
     authenticate_password,
+    authenticate_token,
     create_account,
     session_epoch,
 )
@@ -96,3 +97,24 @@ def test_list_shows_every_account(database: Engine, monkeypatch: pytest.MonkeyPa
     for shown in ("li", "兑现专窗工作人员", "yinhui", "企业", "91419001MA4000000C", "正常"):
         assert shown in result.output
     assert "共 2 个账号" in result.output
+
+
+def test_tokens_are_issued_for_a_role_or_an_account_not_both(database: Engine) -> None:
+    both = runner.invoke(
+        cli.app, ["tokens", "issue", "--label", "x", "--role", "staff", "--account", "li"]
+    )
+    neither = runner.invoke(cli.app, ["tokens", "issue", "--label", "x"])
+    for refused in (both, neither):
+        assert refused.exit_code == 2
+        assert "请指定 --role（程序用令牌）或 --account（代表账户的令牌）之一" in refused.output
+    issued = runner.invoke(cli.app, ["tokens", "issue", "--label", "脚本", "--account", "li"])
+    assert issued.exit_code == 0, issued.output
+    token = issued.stdout.strip().splitlines()[-1]
+    with session_scope(database) as session:
+        who = authenticate_token(session, token)
+        assert who is not None and (who.role, who.name) == (Role.STAFF, "李")
+        assert who.actor_id.startswith("account:")
+    disabled = runner.invoke(cli.app, ["accounts", "disable", "li"])
+    assert disabled.exit_code == 0, disabled.output
+    with session_scope(database) as session:
+        assert authenticate_token(session, token) is None, "the account's token ends with it"

@@ -6,7 +6,9 @@ from matcher.config import DEMO_ENTERPRISE
 from matcher.db import session_scope
 from matcher.demo import DEMO_ACCOUNTS, DEMO_USCC, load_demo, with_demo_founder
 from matcher.enterprises.repository import EnterpriseRepository
+from matcher.payouts.claim_filter import ClaimFilter
 from matcher.payouts.repository import PayoutRepository
+from matcher.payouts.tables import OPEN_STATUSES
 from matcher.policies.catalog import default_catalog
 from matcher.profiles.parse import parse_profile_json
 
@@ -24,7 +26,7 @@ def test_the_demo_data_set(engine: Engine) -> None:
         for username, password, role, _name, uscc in DEMO_ACCOUNTS:
             principal = authenticate_password(session, username, password)
             assert principal is not None and (principal.role, principal.uscc) == (role, uscc)
-        queue = PayoutRepository(session).queue(open_only=True)
+        queue = PayoutRepository(session).queue(ClaimFilter(statuses=OPEN_STATUSES))
         assert {claim.policy_id for claim in queue} == {"startup-subsidy"}
     with session_scope(engine) as session:
         assert load_demo(session, EXAMPLE, count=60) == 0  # once only

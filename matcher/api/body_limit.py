@@ -1,5 +1,8 @@
 """Refuse oversized request bodies before any of them is parsed."""
 
+import re
+from collections.abc import Sequence
+
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from matcher.api import errors
@@ -14,16 +17,23 @@ class BodySizeLimit:
     answers then is dropped, and the 413 is sent instead.
     """
 
-    def __init__(self, app: ASGIApp, limit: int) -> None:
-        self.app, self.limit = app, limit
+    def __init__(
+        self, app: ASGIApp, limit: int, larger: Sequence[tuple[re.Pattern[str], int]] = ()
+    ) -> None:
+        """``larger``: the paths (whole) that take a larger body, such as uploads, and how large."""
+        self.app, self.limit, self.larger = app, limit, larger
+
+    def _limit(self, path: str) -> int:
+        return next((size for paths, size in self.larger if paths.fullmatch(path)), self.limit)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
+        limit = self._limit(scope["path"])
         declared = dict(scope["headers"]).get(b"content-length")
-        if declared is not None and declared.isdigit() and int(declared) > self.limit:
-            await self._refuse(scope, receive, send)
+        if declared is not None and declared.isdigit() and int(declared) > limit:
+            await self._refuse(limit, scope, receive, send)
             return
         received, over = 0, False
 
@@ -31,7 +41,7 @@ class BodySizeLimit:
             nonlocal received, over
             message = await receive()
             received += len(message.get("body", b""))
-            if received > self.limit:
+            if received > limit:
                 over = True
                 raise _TooLarge
             return message
@@ -46,11 +56,11 @@ class BodySizeLimit:
             if not over:
                 raise
         if over:
-            await self._refuse(scope, receive, send)
+            await self._refuse(limit, scope, receive, send)
 
-    async def _refuse(self, scope: Scope, receive: Receive, send: Send) -> None:
+    async def _refuse(self, limit: int, scope: Scope, receive: Receive, send: Send) -> None:
         response = errors.error_response(
-            413, "payload_too_large", f"请求体过大（上限 {self.limit} 字节）"
+            413, "payload_too_large", f"请求体过大（上限 {limit} 字节）"
         )
         await response(scope, receive, send)
 

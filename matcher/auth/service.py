@@ -1,8 +1,9 @@
 """Issue, revoke and check credentials. Services flush; the caller commits."""
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from matcher.auth.credentials import (
     hash_password,
@@ -21,11 +22,14 @@ _DUMMY_HASH = hash_password("no account has this password")
 
 @dataclass(frozen=True, slots=True)
 class Principal:
-    """Who is asking: a role, and for an enterprise the one code it is bound to."""
+    """Who is asking: a role, for an enterprise the one code it is bound to, the name pages
+    show, and ``actor_id``, what records keep of who acted (``account:<id>``, ``token:<id>``):
+    a display name can change or repeat, an id cannot."""
 
     role: Role
     uscc: str | None
     name: str
+    actor_id: str
 
     def may_see(self, uscc: str) -> bool:
         return self.role is not Role.ENTERPRISE or self.uscc == uscc
@@ -61,6 +65,19 @@ def issue_token(
     return token, record
 
 
+def issue_account_token(session: Session, username: str, label: str) -> tuple[str, ApiToken]:
+    """A new token acting as the account ``username`` (its role and code, its actor id in
+    records); ``ValueError`` when there is no such enabled account."""
+    account = find_account(session, username)
+    if account is None or account.disabled_at is not None:
+        raise ValueError(f"账户 {username} 不存在或已停用")
+    token, record = issue_token(session, Role(account.role), label, account.uscc)
+    record.account_id = account.id
+    session.add(record)
+    session.flush()
+    return token, record
+
+
 def revoke_token(session: Session, token_id: int) -> ApiToken | None:
     record = session.get(ApiToken, token_id)
     if record is not None and record.revoked_at is None:
@@ -74,7 +91,12 @@ def authenticate_token(session: Session, token: str) -> Principal | None:
     record = session.exec(select(ApiToken).where(ApiToken.token_hash == token_hash(token))).first()
     if record is None or record.revoked_at is not None:
         return None
-    return Principal(Role(record.role), record.uscc, record.label)
+    if record.account_id is None:
+        return Principal(Role(record.role), record.uscc, record.label, token_actor(record.id or 0))
+    account = session.get(Account, record.account_id)
+    if account is None or account.disabled_at is not None:
+        return None
+    return _principal_of(account)
 
 
 MIN_PASSWORD_LENGTH = 8
@@ -126,8 +148,18 @@ def list_accounts(session: Session) -> list[Account]:
     return list(session.exec(select(Account).order_by(Account.username)))
 
 
+def account_actor(account_id: int) -> str:
+    return f"account:{account_id}"
+
+
+def token_actor(token_id: int) -> str:
+    return f"token:{token_id}"
+
+
 def _principal_of(account: Account) -> Principal:
-    return Principal(Role(account.role), account.uscc, account.display_name)
+    return Principal(
+        Role(account.role), account.uscc, account.display_name, account_actor(account.id or 0)
+    )
 
 
 def authenticate_password(session: Session, username: str, password: str) -> Principal | None:
@@ -176,17 +208,19 @@ def end_sessions(session: Session, username: str) -> None:
 
 
 def disable_account(session: Session, username: str) -> Account | None:
-    """Disable ``username``: no more sign-ins, and its sessions end now, for good: enabling
-    it again later does not bring them back.
-
-    API tokens are not tied to accounts (each names a role and, for an enterprise, a code),
-    so there are none of its own to revoke: ``matcher tokens revoke`` ends a token.
-    """
+    """Disable ``username``: no more sign-ins, and its sessions and the API tokens issued for
+    it end now, for good: enabling it again later does not bring them back."""
     account = find_account(session, username)
     if account is not None and account.disabled_at is None:
         account.disabled_at = now()
         _end_sessions_of(account)
         session.add(account)
+        tokens = select(ApiToken).where(
+            ApiToken.account_id == account.id, col(ApiToken.revoked_at).is_(None)
+        )
+        for token in session.exec(tokens):
+            token.revoked_at = account.disabled_at
+            session.add(token)
         session.flush()
     return account
 
@@ -210,3 +244,29 @@ def reset_password(session: Session, username: str, password: str) -> Account | 
         session.add(account)
         session.flush()
     return account
+
+
+def actor_names(session: Session, actor_ids: Iterable[str]) -> dict[str, str]:
+    """What pages show for each of ``actor_ids``: the account's display name or the token's
+    label. Anything else (a record written before ids were kept, a system actor) shows as
+    it was written."""
+    wanted = set(actor_ids)
+    names = {actor_id: actor_id for actor_id in wanted}
+    accounts = _ids_of(wanted, "account")
+    tokens = _ids_of(wanted, "token")
+    if accounts:
+        found = session.exec(select(Account).where(col(Account.id).in_(accounts)))
+        names.update({account_actor(a.id or 0): a.display_name for a in found})
+    if tokens:
+        labels = session.exec(select(ApiToken).where(col(ApiToken.id).in_(tokens)))
+        names.update({token_actor(t.id or 0): t.label for t in labels})
+    return names
+
+
+def _ids_of(actor_ids: set[str], kind: str) -> list[int]:
+    prefix = f"{kind}:"
+    return [
+        int(actor_id.removeprefix(prefix))
+        for actor_id in actor_ids
+        if actor_id.startswith(prefix) and actor_id.removeprefix(prefix).isdigit()
+    ]

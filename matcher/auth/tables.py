@@ -31,6 +31,9 @@ class ApiToken(SQLModel, table=True):
     role: Role = Field(max_length=20)
     uscc: str | None = Field(default=None, max_length=18, index=True)
     label: str = Field(max_length=100)
+    account_id: int | None = Field(default=None, foreign_key="accounts.id", index=True)
+    """The account the token acts as, if issued for one: it ends when the account is
+    disabled. A token for a program stands alone."""
     created_at: datetime = Field(default_factory=now, sa_type=UtcDateTime)
     revoked_at: datetime | None = Field(default=None, sa_type=UtcDateTime)
 

@@ -5,7 +5,7 @@ column and recorded in the history as ``facts.<name>``. Reading a profile back n
 catalog's declarations, which type the stored JSON values.
 """
 
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from datetime import datetime
 from typing import Any
 
@@ -59,6 +59,11 @@ class EnterpriseRepository:
             .first()
         )
 
+    def names(self, usccs: Collection[str]) -> dict[str, str]:
+        """The names of the enterprises of ``usccs`` on record, in one query (for a list)."""
+        found = select(enterprises.c.uscc, enterprises.c.name).where(enterprises.c.uscc.in_(usccs))
+        return {uscc: name for uscc, name in self.session.execute(found).tuples()}
+
     def get(self, uscc: str, declared: DeclaredFacts) -> EnterpriseProfile | None:
         """The enterprise's profile, its declared facts typed by ``declared``."""
         row = self.row(uscc)
@@ -87,8 +92,11 @@ class EnterpriseRepository:
         ).scalars()
         return {h for h in hashes if h is not None}
 
-    def save(self, profile: EnterpriseProfile, source: str, actor: str) -> bool:
-        """Insert or replace the enterprise's facts; record each changed fact. True if created."""
+    def save(
+        self, profile: EnterpriseProfile, source: str, actor: str, note: str | None = None
+    ) -> bool:
+        """Insert or replace the enterprise's facts; record each changed fact (with ``note``,
+        the basis, if given). True if created."""
         if profile.uscc is None or profile.name is None:
             raise ValueError("an enterprise on record needs its code and its name")
         existing = self.row(profile.uscc)
@@ -126,6 +134,7 @@ class EnterpriseRepository:
                     source=source,
                     recorded_at=moment,
                     recorded_by=actor,
+                    note=note,
                 )
             )
         self.session.flush()

@@ -47,6 +47,27 @@ class EnterpriseWrite(BaseModel):
     profile: ProfileIn
 
 
+class FactCorrection(BaseModel):
+    """Facts to correct: an enterprise the facts it declares itself, staff any with a note."""
+
+    model_config = ConfigDict(
+        extra="forbid",
+        json_schema_extra={
+            "examples": [
+                {
+                    "facts": {"employees": 90, "registered_on": "2019-09-18"},
+                    "note": "凭营业执照核验",
+                }
+            ]
+        },
+    )
+
+    facts: dict[str, JsonValue] = Field(
+        title="更正的信息", description="画像字段名或政策目录声明的信息名 → 新值；null 为清除"
+    )
+    note: Line | None = Field(None, max_length=200, title="更正依据（工作人员必填）")
+
+
 class FactProvenance(BaseModel):
     source: str
     recorded_at: datetime

@@ -54,7 +54,7 @@ def create(
     repository = EnterpriseRepository(session)
     if profile.uscc is not None and repository.row(profile.uscc) is not None:
         raise Conflict("already_exists", f"统一社会信用代码 {profile.uscc} 的企业已存在")
-    repository.save(profile, write.source, actor.name)
+    repository.save(profile, write.source, actor.actor_id)
     return profile
 
 
@@ -67,7 +67,7 @@ def replace(
     profile = to_profile(write, declared)
     if profile.uscc != uscc:
         raise DomainError("uscc_mismatch", "请求体中的统一社会信用代码与地址中的不一致")
-    repository.save(profile, write.source, actor.name)
+    repository.save(profile, write.source, actor.actor_id)
     return profile
 
 
@@ -99,7 +99,7 @@ def import_csv(
     of the file (already checked) are the caller's to store."""
     parsed = parse_csv(text, declared)
     repository = EnterpriseRepository(session)
-    created = sum(repository.save(profile, source, actor.name) for profile in parsed.profiles)
+    created = sum(repository.save(profile, source, actor.actor_id) for profile in parsed.profiles)
     result = ImportResult(created=created, updated=len(parsed.profiles) - created)
     return result, parsed.contacts
 
@@ -118,7 +118,7 @@ def confirm_industry(
     data = profile.model_dump()
     data["industry_code"] = industry_code.strip().upper()
     confirmed = parse_profile(data, declared)
-    repository.save(confirmed, "staff_confirmed", actor.name)
+    repository.save(confirmed, "staff_confirmed", actor.actor_id)
     return confirmed
 
 
@@ -138,5 +138,5 @@ def confirm_declared_facts(
     data = profile.model_dump()
     data["facts"] = {name: value for name, value in facts.items() if value is not None}
     confirmed = parse_profile(data, declared)
-    repository.save(confirmed, "staff_confirmed", actor.name)
+    repository.save(confirmed, "staff_confirmed", actor.actor_id)
     return confirmed

@@ -103,3 +103,5 @@ class FactRecord(SQLModel, table=True):
     source: str = Field(max_length=20)
     recorded_at: datetime = Field(default_factory=now, sa_type=UtcDateTime)
     recorded_by: str = Field(max_length=100)
+    note: str | None = Field(default=None, sa_type=Text)
+    """Why this value: staff's basis for a correction (凭营业执照核验)."""

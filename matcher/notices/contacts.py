@@ -60,7 +60,8 @@ class ContactWrite:
 
 @dataclass(frozen=True, slots=True)
 class Actor:
-    """Who changes a contact, as recorded: a name and how they came to it."""
+    """Who changes a contact, as recorded: a principal's actor id (or, for a confirmation that
+    arrives by itself, how it came), and how they came to it."""
 
     name: str
     origin: ContactOrigin
@@ -68,7 +69,7 @@ class Actor:
     @classmethod
     def of(cls, principal: Principal) -> "Actor":
         origin = ContactOrigin.SELF if principal.role is Role.ENTERPRISE else ContactOrigin.STAFF
-        return cls(principal.name, origin)
+        return cls(principal.actor_id, origin)
 
 
 def reachable(topic: NoticeTopic) -> Select[int, int, str, str]:

@@ -16,7 +16,7 @@ from sqlmodel import Session, col, select
 
 from matcher import clock
 from matcher.notices.tables import NoticeStatus, OutboxNotice
-from matcher.payouts.tables import OPEN_STATUSES, Claim, LedgerVerification
+from matcher.payouts.tables import Claim, LedgerVerification, overdue
 from matcher.population.tables import MatchRun
 
 log = logging.getLogger(__name__)
@@ -76,15 +76,11 @@ def _gauges(session: Session, moment: datetime) -> Iterator[Metric]:
         run_age.add_metric([], (moment - finished).total_seconds())
     yield run_age
 
-    overdue = session.exec(  # Claim.is_overdue, in SQL
-        select(func.count())
-        .select_from(Claim)
-        .where(col(Claim.status).in_(OPEN_STATUSES), col(Claim.due_date) < clock.today())
-    ).one()
+    late = session.exec(select(func.count()).select_from(Claim).where(overdue(clock.today()))).one()
     yield GaugeMetricFamily(
         "matcher_claims_overdue",
-        "Open claims (pending, materials requested) past their due date",
-        value=overdue,
+        "Pending claims past their due date (the clock waits while materials are requested)",
+        value=late,
     )
 
     verified = GaugeMetricFamily(

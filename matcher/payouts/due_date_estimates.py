@@ -3,8 +3,8 @@
 A due date that reached into a year without a published holiday arrangement was counted
 Monday to Friday there and marked estimated. When the year becomes known (a chinese-calendar
 release, or the year entered in the holidays file), counting the claim's processing days
-again from its claim date gives the exact date and clears the mark; a date whose year is
-still unknown stays an estimate.
+again from its claim date (or its latest resubmission) gives the exact date and clears the
+mark; a date whose year is still unknown stays an estimate.
 """
 
 from dataclasses import dataclass
@@ -34,7 +34,7 @@ def recompute_due_dates(
     for claim in session.exec(estimated):
         assert claim.id is not None and claim.due_date is not None
         assert claim.processing_days is not None, "an estimated due date has its days"
-        due = add_working_days(claim.claim_date, claim.processing_days, calendar)
+        due = add_working_days(claim.counted_from, claim.processing_days, calendar)
         results.append(Recomputed(claim.id, claim.due_date, due))
         claim.due_date, claim.due_date_estimated = due.day, due.estimated
     session.flush()

@@ -3,7 +3,8 @@
 The decisions are the ledger: their hash chain and MACs say they are as the window wrote them.
 Everything else the window reads about money is checked against them: each decision's ledger
 entries (what the limits sum), each claim's status (what decides whether it may be decided
-again), and the signed checkpoints of the head kept outside the database (what a rewound or
+again), each approved claim's payee account (the one its approval's fingerprint names), and
+the signed checkpoints of the head kept outside the database (what a rewound or
 re-chained ledger cannot match). The finance export and new checkpoints run only on a ledger
 that verifies.
 """
@@ -20,6 +21,7 @@ from matcher.errors import DomainError
 from matcher.payouts import checkpoints
 from matcher.payouts.chain import Commitment, commitments_of, seal, verify_chain
 from matcher.payouts.checkpoints import Checkpoint
+from matcher.payouts.payee_seal import PayeeUnreadable, sealed_fingerprint
 from matcher.payouts.repository import PayoutRepository
 from matcher.payouts.tables import (
     CLAIM_STATUS_LABELS,
@@ -84,6 +86,8 @@ def verify_ledger(session: Session) -> LedgerReport:
     problems += _entry_problems(decisions[: chain.checked], repository.entries())
     standing = _standing_approvals(decisions)
     problems += _status_problems(decisions, standing, repository.claim_statuses())
+    sealed = repository.sealed_payees({decision.claim_id for decision in standing})
+    problems += _payee_problems(standing, sealed, key)
     marks = list(checkpoints.read(settings().ledger_checkpoints))
     problems += _checkpoint_problems(marks, decisions, key)
     if not problems:
@@ -185,6 +189,25 @@ def _status_problems(
             problems.append(
                 Problem(twice[1].sequence, f"申请 #{claim_id} 有 {len(twice)} 项未冲正的批准")
             )
+    return problems
+
+
+def _payee_problems(
+    standing: Sequence[Decision], sealed: dict[int, str | None], key: str
+) -> list[Problem]:
+    """Each standing approval whose claim no longer holds the account it approved (the
+    fingerprint in its snapshot): changed, swapped for another claim's, or not opening."""
+    problems = []
+    for decision in standing:
+        try:
+            found = sealed_fingerprint(sealed.get(decision.claim_id), key)
+        except PayeeUnreadable:
+            reason = f"申请 #{decision.claim_id} 的收款账户无法解密（已被改动）"
+            problems.append(Problem(decision.sequence, reason))
+            continue
+        if found != decision.snapshot.get("payee"):
+            reason = f"申请 #{decision.claim_id} 的收款账户与批准时不符（批准后被改动）"
+            problems.append(Problem(decision.sequence, reason))
     return problems
 
 

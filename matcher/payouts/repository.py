@@ -2,15 +2,15 @@
 
 from collections.abc import Collection, Sequence
 from decimal import Decimal
+from typing import Any
 
-from sqlalchemy import func, update
+from sqlalchemy import ColumnElement, and_, func, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlmodel import Session, col, select
-from sqlmodel.sql.expression import SelectOfScalar
 
+from matcher.payouts.claim_filter import ClaimFilter, ClaimSort, conditions
 from matcher.payouts.tables import (
-    OPEN_STATUSES,
     Claim,
     ClaimStatus,
     Decision,
@@ -19,6 +19,8 @@ from matcher.payouts.tables import (
     LedgerEntry,
     LedgerHead,
 )
+
+EVERY_CLAIM = ClaimFilter()
 
 
 class PayoutRepository:
@@ -32,22 +34,26 @@ class PayoutRepository:
         return self.session.get(Decision, decision_id)
 
     def queue(
-        self,
-        uscc: str | None = None,
-        open_only: bool = False,
-        offset: int = 0,
-        limit: int | None = None,
+        self, chosen: ClaimFilter = EVERY_CLAIM, offset: int = 0, limit: int | None = None
     ) -> Sequence[Claim]:
-        """Claims by due date, earliest first and those without one last; one enterprise's
-        when ``uscc`` is given; ``limit`` of them from ``offset`` on."""
-        due = col(Claim.due_date)
-        statement = _queued(uscc, open_only).order_by(due.is_(None), due, col(Claim.id))
+        """The claims ``chosen`` selects, in its order (ties by number); ``limit`` of them from
+        ``offset`` on."""
+        statement = select(Claim).where(*conditions(chosen)).order_by(*_order(chosen.sort))
         return self.session.exec(statement.offset(offset).limit(limit)).all()
 
-    def queue_length(self, uscc: str | None = None, open_only: bool = False) -> int:
+    def queue_length(self, chosen: ClaimFilter = EVERY_CLAIM) -> int:
         """How many claims :meth:`queue` holds, all pages together."""
-        counted = _queued(uscc, open_only).subquery()
-        return self.session.exec(select(func.count()).select_from(counted)).one()
+        counted = select(func.count()).select_from(Claim).where(*conditions(chosen))
+        return self.session.exec(counted).one()
+
+    def standing_amounts(self, claim_ids: Collection[int]) -> dict[int, Decimal]:
+        """The approved amount of each of ``claim_ids`` that has a standing approval."""
+        rows = self.session.exec(
+            select(Decision.claim_id, col(Decision.amount)).where(
+                col(Decision.claim_id).in_(claim_ids), standing_approvals()
+            )
+        ).all()
+        return {claim_id: amount for claim_id, amount in rows if amount is not None}
 
     def decisions(self, claim_id: int | None = None) -> Sequence[Decision]:
         statement = select(Decision).order_by(col(Decision.sequence))
@@ -57,13 +63,8 @@ class PayoutRepository:
 
     def standing_approval(self, claim_id: int) -> Decision | None:
         """The claim's approval that has not been reversed, if any."""
-        reversed_ids = select(Decision.reverses).where(col(Decision.reverses).is_not(None))
         return self.session.exec(
-            select(Decision).where(
-                Decision.claim_id == claim_id,
-                Decision.kind == DecisionKind.APPROVE,
-                col(Decision.id).not_in(reversed_ids),
-            )
+            select(Decision).where(Decision.claim_id == claim_id, standing_approvals())
         ).first()
 
     def bucket_totals(
@@ -97,6 +98,15 @@ class PayoutRepository:
         statement = select(Decision).where(Decision.policy_id == policy_id)
         return self.session.exec(statement.order_by(col(Decision.sequence))).all()
 
+    def sealed_payees(self, claim_ids: Collection[int]) -> dict[int, str | None]:
+        """The sealed payee account of each of ``claim_ids`` (``None``: filed without one)."""
+        statement = select(Claim.id, Claim.payee_sealed).where(col(Claim.id).in_(claim_ids))
+        return {
+            claim_id: sealed
+            for claim_id, sealed in self.session.exec(statement).all()
+            if claim_id is not None
+        }
+
     def claim_statuses(self) -> dict[int, ClaimStatus]:
         rows = self.session.exec(select(Claim.id, Claim.status)).all()
         return {claim_id: ClaimStatus(status) for claim_id, status in rows if claim_id is not None}
@@ -116,11 +126,14 @@ class PayoutRepository:
         return head
 
 
-def _queued(uscc: str | None, open_only: bool) -> SelectOfScalar[Claim]:
-    """The claims of the queue, in no order: one enterprise's when ``uscc`` is given."""
-    statement = select(Claim)
-    if uscc is not None:
-        statement = statement.where(Claim.uscc == uscc)
-    if open_only:
-        statement = statement.where(col(Claim.status).in_(OPEN_STATUSES))
-    return statement
+def standing_approvals() -> ColumnElement[bool]:
+    """A decision that is an approval no reversal undoes."""
+    reversed_ids = select(Decision.reverses).where(col(Decision.reverses).is_not(None))
+    return and_(col(Decision.kind) == DecisionKind.APPROVE, col(Decision.id).not_in(reversed_ids))
+
+
+def _order(sort: ClaimSort) -> tuple[Any, ...]:
+    filed, number = col(Claim.claim_date), col(Claim.id)
+    if sort is ClaimSort.FILED:
+        return filed, number
+    return col(Claim.due_date).asc().nulls_last(), number

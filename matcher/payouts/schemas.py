@@ -1,16 +1,71 @@
 """API shapes of the policy window."""
 
+from collections.abc import Callable
 from datetime import date, datetime
 from decimal import Decimal
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field
+from pydantic_core import PydanticCustomError
 
 from matcher.bounds import Day
 from matcher.eligibility.results import Entitlement
+from matcher.payouts.payee import Payee, PayeeInvalid, account_number, bank_name, holder_name
 from matcher.payouts.tables import Claim, ClaimStatus, Decision
 from matcher.payouts.verification import LimitCheck, LimitFit, Verification
 from matcher.text import Line, Paragraph, PlainJson
+
+
+def _payee_part(parse: Callable[[str], str]) -> AfterValidator:
+    """A part of the account read by :mod:`matcher.payouts.payee`, its refusal as pydantic's."""
+
+    def validate(text: str) -> str:
+        try:
+            return parse(text)
+        except PayeeInvalid as error:
+            raise PydanticCustomError(error.code, error.message) from None
+
+    return AfterValidator(validate)
+
+
+EXAMPLE_PAYEE: dict[str, Any] = {
+    "holder": "济源市银辉科技有限公司",
+    "bank": "中国工商银行济源分行",
+    "account": "1712 0000 0912 3456 789",
+}
+
+
+class PayeeCreate(BaseModel):
+    """收款账户 as entered: a payee account of the enterprise's (its 对公账户, as a rule)."""
+
+    model_config = ConfigDict(extra="forbid", json_schema_extra={"examples": [EXAMPLE_PAYEE]})
+
+    holder: Annotated[str, _payee_part(holder_name)] = Field(description="户名")
+    bank: Annotated[str, _payee_part(bank_name)] = Field(description="开户行")
+    account: Annotated[str, _payee_part(account_number)] = Field(
+        description="账号：8 至 30 位数字，可用空格分组"
+    )
+
+    def value(self) -> Payee:
+        return Payee(self.holder, self.bank, self.account)
+
+
+class PayeePublic(BaseModel):
+    """收款账户 as shown: the account number masked; the full number is in the export alone."""
+
+    holder: str
+    bank: str
+    account: str = Field(description="账号（已遮盖，如 6222 **** **** 1234）")
+
+    @classmethod
+    def of(cls, claim: Claim) -> "PayeePublic | None":
+        if claim.payee_holder is None or claim.payee_bank is None:
+            return None
+        return cls(
+            holder=claim.payee_holder,
+            bank=claim.payee_bank,
+            account=claim.payee_account_masked or "",
+        )
 
 
 class ClaimCreate(BaseModel):
@@ -22,6 +77,7 @@ class ClaimCreate(BaseModel):
                     "uscc": "91419001MA4000000C",
                     "policy_id": "startup-subsidy",
                     "facts": {"founder_id_number": "11010519491231002X"},
+                    "payee": EXAMPLE_PAYEE,
                 }
             ]
         },
@@ -39,6 +95,10 @@ class ClaimCreate(BaseModel):
         description="政策声明的申请事实；<x>_id_number 须为企业登记的创业者，收到时替换为 "
         "<x>_id_hash（<x>_id_hash 不能直接提交）",
     )
+    payee: PayeeCreate | None = Field(
+        None,
+        description="收款账户：发放资金的政策必填（账号加密保存，页面和接口只显示遮盖后的账号）",
+    )
 
 
 class ClaimPublic(BaseModel):
@@ -55,8 +115,10 @@ class ClaimPublic(BaseModel):
                     "due_date": None,
                     "due_date_estimated": False,
                     "overdue": False,
+                    "respond_by": None,
                     "filed_by": "yinhui",
                     "filed_at": "2026-11-02T09:30:00Z",
+                    "payee": {**EXAMPLE_PAYEE, "account": "1712 **** **** 6789"},
                 }
             ]
         }
@@ -71,12 +133,18 @@ class ClaimPublic(BaseModel):
     due_date: date | None
     due_date_estimated: bool
     overdue: bool
+    respond_by: date | None = Field(description="补正期限：要求补充材料时工作人员设定的日期")
     filed_by: str
     filed_at: datetime
+    payee: PayeePublic | None = Field(
+        description="收款账户（账号已遮盖）；早于收款账户登记的申请为空"
+    )
 
     @classmethod
     def of(cls, claim: Claim, today: date) -> "ClaimPublic":
-        return cls(**claim.model_dump(), overdue=claim.is_overdue(today))
+        return cls(
+            **claim.model_dump(), overdue=claim.is_overdue(today), payee=PayeePublic.of(claim)
+        )
 
 
 class VerificationPublic(BaseModel):
@@ -137,7 +205,11 @@ class DecisionCreate(BaseModel):
         json_schema_extra={
             "examples": [
                 {"kind": "approve", "amount": "5000.00"},
-                {"kind": "request_materials", "reason": "请补充营业执照复印件"},
+                {
+                    "kind": "request_materials",
+                    "reason": "请补充营业执照复印件",
+                    "respond_by": "2026-12-15",
+                },
             ]
         },
     )
@@ -145,6 +217,9 @@ class DecisionCreate(BaseModel):
     kind: Literal["approve", "reject", "request_materials"]
     amount: Decimal | None = Field(None, gt=0, max_digits=18, decimal_places=2)
     reason: Paragraph | None = Field(None, max_length=1000)
+    respond_by: Day | None = Field(
+        None, description="补正期限（仅要求补充材料时）：今天之后，至多 60 天"
+    )
 
 
 class ReversalCreate(BaseModel):

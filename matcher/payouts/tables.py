@@ -13,8 +13,8 @@ from decimal import Decimal
 from enum import StrEnum
 from typing import Any
 
-from sqlalchemy import JSON, Column, Index, Numeric, UniqueConstraint
-from sqlmodel import Field, SQLModel
+from sqlalchemy import JSON, Column, ColumnElement, Index, Numeric, UniqueConstraint, and_
+from sqlmodel import Field, SQLModel, col
 
 from matcher.clock import now
 from matcher.db import UtcDateTime
@@ -36,6 +36,11 @@ CLAIM_STATUS_LABELS = {
     ClaimStatus.REJECTED: "已驳回",
 }
 OPEN_STATUSES = (ClaimStatus.PENDING, ClaimStatus.MATERIALS_REQUESTED)
+TIMED_STATUSES = (ClaimStatus.PENDING,)
+"""The statuses in which a claim's due date runs: the one definition of overdue, used by
+:meth:`Claim.is_overdue` and, as SQL, by :func:`overdue`. While materials are requested the
+clock waits for the enterprise; it counts afresh from the resubmission
+(:func:`matcher.payouts.service.resubmit`)."""
 
 
 class DecisionKind(StrEnum):
@@ -43,19 +48,27 @@ class DecisionKind(StrEnum):
     REJECT = "reject"
     REQUEST_MATERIALS = "request_materials"
     REVERSAL = "reversal"
+    RESUBMIT = "resubmit"
+    """The enterprise (or staff for it) hands in what a materials request asked for."""
 
+
+WINDOW_DECISIONS = (DecisionKind.APPROVE, DecisionKind.REJECT, DecisionKind.REQUEST_MATERIALS)
+"""What the window decides on a claim: not a reversal (staff correcting themselves) nor a
+resubmission (the enterprise answering a request)."""
 
 DECISION_LABELS = {
     DecisionKind.APPROVE: "批准",
     DecisionKind.REJECT: "驳回",
     DecisionKind.REQUEST_MATERIALS: "要求补充材料",
     DecisionKind.REVERSAL: "冲正",
+    DecisionKind.RESUBMIT: "补正后重新提交",
 }
 STATUS_AFTER = {
     DecisionKind.APPROVE: ClaimStatus.APPROVED,
     DecisionKind.REJECT: ClaimStatus.REJECTED,
     DecisionKind.REQUEST_MATERIALS: ClaimStatus.MATERIALS_REQUESTED,
     DecisionKind.REVERSAL: ClaimStatus.PENDING,
+    DecisionKind.RESUBMIT: ClaimStatus.PENDING,
 }
 """A claim's status after its latest decision (a claim without one is pending)."""
 
@@ -80,14 +93,35 @@ class Claim(SQLModel, table=True):
     """Part of the count fell in a year whose holidays were not published: shown as 预计."""
     filed_by: str = Field(max_length=100)
     filed_at: datetime = Field(default_factory=now, sa_type=UtcDateTime)
+    payee_holder: str | None = Field(default=None, max_length=100)
+    payee_bank: str | None = Field(default=None, max_length=100)
+    payee_account_masked: str | None = Field(default=None, max_length=24)
+    payee_sealed: str | None = Field(default=None, max_length=2000)
+    """The account money is paid to, sealed (:mod:`matcher.payouts.payee_seal`); the three
+    columns before it are its masked form for pages. ``None`` on claims filed before accounts
+    were asked for."""
+    respond_by: date | None = None
+    """The day the open materials request is to be answered by, when staff set one."""
+    restarted_on: date | None = None
+    """The day of the latest resubmission: the time limit counts from it, not the claim date."""
+
+    @property
+    def counted_from(self) -> date:
+        """The day the time limit counts from."""
+        return self.restarted_on or self.claim_date
 
     def is_overdue(self, today: date) -> bool:
-        """Still open after its due date."""
-        return self.status in OPEN_STATUSES and self.due_date is not None and self.due_date < today
+        """Past its due date while the window's clock runs (:func:`overdue`, in Python)."""
+        return self.status in TIMED_STATUSES and self.due_date is not None and self.due_date < today
 
     def record(self, kind: "DecisionKind") -> None:
         """Move to the status a decision of ``kind`` leaves: the one way a status changes."""
         self.status = STATUS_AFTER[kind]
+
+
+def overdue(today: date) -> ColumnElement[bool]:
+    """:meth:`Claim.is_overdue` as a condition of a query (a claim without a due date never is)."""
+    return and_(col(Claim.status).in_(TIMED_STATUSES), col(Claim.due_date) < today)
 
 
 class Decision(SQLModel, table=True):

@@ -4,6 +4,9 @@ claim date (an enterprise's claim is dated the day it is filed).
 Each field's label and kind come from the policy file. A fact named ``<x>_id_hash`` is asked
 for as the ID number ``<x>_id_number``: checked here (GB 11643), hashed by the service, and
 never written back into the form, so the clear number appears on no page.
+
+The payee account (收款账户) is asked for after the facts, read by :mod:`matcher.payouts.payee`;
+left wholly empty it is ``None``, and the service says whether the claim needs one.
 """
 
 from collections import defaultdict
@@ -15,6 +18,7 @@ from typing import Any
 from matcher.config import settings
 from matcher.enterprises.founders import valid_id_number
 from matcher.payouts.founder_keys import ID_HASH_SUFFIX, ID_NUMBER_SUFFIX
+from matcher.payouts.payee import Payee, PayeeInvalid, account_number, bank_name, holder_name
 from matcher.policies.model import ClaimFact, Policy
 from matcher.web.attempt import Refusal
 from matcher.web.claim_words import value_words
@@ -34,6 +38,18 @@ _KINDS = {
     "registration_number": FieldKind.TEXT,
 }
 _YES_NO_CHOICES = ((YES, "是"), (NO, "否"))
+PAYEE_HOLDER, PAYEE_BANK, PAYEE_ACCOUNT = "payee_holder", "payee_bank", "payee_account"
+PAYEE_FIELDS = (
+    FieldSpec(PAYEE_HOLDER, "户名", FieldKind.TEXT, hint="收款账户的户名，一般为企业名称"),
+    FieldSpec(PAYEE_BANK, "开户行", FieldKind.TEXT, hint="开户银行及网点，如 中国工商银行济源分行"),
+    FieldSpec(
+        PAYEE_ACCOUNT,
+        "账号",
+        FieldKind.TEXT,
+        hint="8 至 30 位数字，可用空格分组。账号加密保存，页面上只显示前后四位",
+    ),
+)
+_PAYEE_PARTS = {PAYEE_HOLDER: holder_name, PAYEE_BANK: bank_name, PAYEE_ACCOUNT: account_number}
 
 
 def _id_number_name(fact_name: str) -> str | None:
@@ -67,6 +83,8 @@ class ClaimInput:
     facts: dict[str, Any]
     claim_date: date | None
     """The date staff gave; ``None``: the day it is filed."""
+    payee: Payee | None
+    """``None`` when its fields were left empty."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -74,16 +92,19 @@ class ClaimForm:
     """The form as typed (ID numbers left out), its errors by field name, and what it means."""
 
     fields: tuple[FieldSpec, ...]
+    """The claim facts, then (staff) the claim date; the payee account follows them."""
     values: Mapping[str, str]
     errors: Mapping[str, list[str]] = field(default_factory=dict)
     parsed: ClaimInput | None = None
     problem: str | None = None
     """A refusal that concerns no one field (the policy not in force on the claim date, say)."""
 
+    payee_fields: tuple[FieldSpec, ...] = PAYEE_FIELDS
+
     @property
     def by_name(self) -> dict[str, FieldSpec]:
-        """Every field in the order shown: the claim facts, then (staff) the claim date."""
-        return {spec.name: spec for spec in self.fields}
+        """Every field in the order shown: the claim facts, (staff) the claim date, the payee."""
+        return {spec.name: spec for spec in (*self.fields, *self.payee_fields)}
 
 
 def claim_fields(policy: Policy, staff: bool) -> tuple[FieldSpec, ...]:
@@ -125,18 +146,41 @@ def read_claim_form(policy: Policy, posted: Mapping[str, str], staff: bool) -> C
             continue
         if value is not None:
             facts[spec.name] = value
+    payee = _payee(posted, errors)
     shown = {name: "" if name.endswith(ID_NUMBER_SUFFIX) else text for name, text in values.items()}
+    shown |= {name: posted.get(name, "") for name in _PAYEE_PARTS}
     if errors:
         return ClaimForm(fields, shown, dict(errors))
-    return ClaimForm(fields, shown, parsed=ClaimInput(facts, claim_date))
+    return ClaimForm(fields, shown, parsed=ClaimInput(facts, claim_date, payee))
+
+
+def _payee(posted: Mapping[str, str], errors: dict[str, list[str]]) -> Payee | None:
+    """The account typed, each part's problem beside its field; ``None`` if left empty."""
+    typed = {name: posted.get(name, "") for name in _PAYEE_PARTS}
+    if not any(text.strip() for text in typed.values()):
+        return None
+    parts = {}
+    for name, parse in _PAYEE_PARTS.items():
+        try:
+            parts[name] = parse(typed[name])
+        except PayeeInvalid as error:
+            errors[name].append(error.message)
+    if len(parts) < len(_PAYEE_PARTS):
+        return None
+    return Payee(parts[PAYEE_HOLDER], parts[PAYEE_BANK], parts[PAYEE_ACCOUNT])
 
 
 def refused(form: ClaimForm, refusal: Refusal) -> ClaimForm:
-    """``form`` with the service's refusal: each fact's problem beside its field."""
+    """``form`` with the service's refusal: each fact's problem beside its field, a missing
+    payee account beside each of its fields."""
     names = form.by_name
     errors: dict[str, list[str]] = defaultdict(list)
     unplaced = not refusal.fields
     for problem in refusal.fields:
+        if problem.field == "payee":  # no account given: each of its fields is needed
+            for name in _PAYEE_PARTS:
+                errors[name].append("必填")
+            continue
         fact = problem.field.removeprefix("facts.")
         name = _id_number_name(fact) or fact
         if name in names:

@@ -7,6 +7,7 @@ within the payable amount, a reason where one is due) is the service's to say.
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
+from datetime import date
 from decimal import Decimal
 
 from matcher.payouts.tables import DecisionKind
@@ -17,6 +18,12 @@ AMOUNT = FieldSpec("amount", "批准金额（元）", FieldKind.MONEY)
 REASON = FieldSpec(
     "reason", "理由", FieldKind.LONG_TEXT, hint="驳回或要求补充材料时必填，将告知企业；最多 1000 字"
 )
+RESPOND_BY = FieldSpec(
+    "respond_by",
+    "补正期限",
+    FieldKind.DATE,
+    hint="要求补充材料时可填：企业应在此日期前补正；须晚于今天，至多 60 天",
+)
 REVERSAL_REASON = FieldSpec(
     "reversal_reason", "冲正理由", FieldKind.LONG_TEXT, hint="必填；最多 1000 字"
 )
@@ -24,7 +31,11 @@ REVERSED_DECISION = "decision_id"
 _REASON_LENGTH = 1000
 """The length of ``decisions.reason``."""
 _ID = re.compile(r"[0-9]{1,9}")
-_DECIDABLE = {kind.value: kind for kind in DecisionKind if kind is not DecisionKind.REVERSAL}
+_DECIDABLE = {
+    kind.value: kind
+    for kind in DecisionKind
+    if kind not in (DecisionKind.REVERSAL, DecisionKind.RESUBMIT)
+}
 
 
 @dataclass(frozen=True, slots=True)
@@ -32,6 +43,7 @@ class DecisionInput:
     kind: DecisionKind
     amount: Decimal | None
     reason: str | None
+    respond_by: date | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -61,7 +73,14 @@ def read_decision(posted: Mapping[str, str]) -> DecisionInput | Refusal:
         except FieldInvalid as error:
             return Refusal(422, f"{AMOUNT.label}{error}")
     assert amount is None or isinstance(amount, Decimal)
-    return DecisionInput(kind, amount, reason or None)
+    respond_by = None
+    if kind is DecisionKind.REQUEST_MATERIALS:  # the reject button shares the form
+        try:
+            respond_by = parse_field(RESPOND_BY, posted.get(RESPOND_BY.name))
+        except FieldInvalid as error:
+            return Refusal(422, f"{RESPOND_BY.label}{error}")
+    assert respond_by is None or isinstance(respond_by, date)
+    return DecisionInput(kind, amount, reason or None, respond_by)
 
 
 def read_reversal(posted: Mapping[str, str]) -> ReversalInput | Refusal:

@@ -3,6 +3,7 @@
 An empty field means "unknown" (``None``). In numbers and dates, full-width digits and
 punctuation, which Chinese input methods produce, are folded to ASCII first (NFKC); after
 that a value either has the exact shape of its kind or is refused with a Chinese message.
+Money is in yuan; a number followed by 万 or 万元 is read as ten thousand yuan, once, here.
 Free text is kept as typed, except control characters (:mod:`matcher.text`); a date lies in
 the range of :mod:`matcher.bounds`.
 """
@@ -23,6 +24,9 @@ _INTEGER = re.compile(r"[+-]?[0-9]+")
 _INTEGER_DIGITS = 18  # beyond any count a profile holds, and far below int()'s own limit
 # Plain digits, or digits grouped by thousands with commas; an optional sign and fraction.
 _DECIMAL = re.compile(r"[+-]?(?:[0-9]+|[0-9]{1,3}(?:,[0-9]{3})+)(?:\.[0-9]+)?")
+_MONEY = re.compile(rf"(?P<number>{_DECIMAL.pattern})\s*(?P<unit>万元|万|元)?")
+_TEN_THOUSAND = frozenset({"万", "万元"})
+_FEN = Decimal("0.01")
 YES, NO = "true", "false"
 YES_NO_CHOICES = ((YES, "是"), (NO, "否"))
 
@@ -63,9 +67,22 @@ def _integer(text: str, _spec: FieldSpec) -> int:
 
 
 def _money(text: str, _spec: FieldSpec) -> Decimal:
-    if not _DECIMAL.fullmatch(text):
-        raise FieldInvalid("应为以元为单位的数值，如 1250000 或 1,250,000.50")
-    return Decimal(text.replace(",", ""))
+    """Yuan, or 万元 when the number ends in 万 or 万元: 1.5万元 is 15000.00 元. A sum in 万元
+    finer than a fen (more than six decimals) is refused, never rounded."""
+    found = _MONEY.fullmatch(text)
+    if found is None:
+        raise FieldInvalid(
+            "应为以元为单位的数值，如 1250000 或 1,250,000.50；也可写万元，如 125万元"
+        )
+    amount = Decimal(found["number"].replace(",", ""))
+    if found["unit"] not in _TEN_THOUSAND:
+        return amount
+    if amount.adjusted() >= _INTEGER_DIGITS:
+        raise FieldInvalid("数值过大")
+    yuan = amount * 10_000
+    if yuan != yuan.quantize(_FEN):
+        raise FieldInvalid("以万元填写时最多 6 位小数（精确到分）")
+    return yuan.quantize(_FEN)
 
 
 def _decimal(text: str, _spec: FieldSpec) -> Decimal:

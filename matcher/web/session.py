@@ -49,7 +49,7 @@ def principal(request: Request) -> Principal | None:
     if not isinstance(data, dict):
         return None
     try:
-        return Principal(Role(data["role"]), data["uscc"], data["name"])
+        return Principal(Role(data["role"]), data["uscc"], data["name"], data["actor"])
     except (KeyError, ValueError):
         return None
 
@@ -68,7 +68,12 @@ def epoch(request: Request) -> int:
 
 def show(request: Request, who: Principal) -> None:
     """Remember ``who`` as the pages show the signed-in person."""
-    request.session[_PRINCIPAL_KEY] = {"role": who.role.value, "uscc": who.uscc, "name": who.name}
+    request.session[_PRINCIPAL_KEY] = {
+        "role": who.role.value,
+        "uscc": who.uscc,
+        "name": who.name,
+        "actor": who.actor_id,
+    }
 
 
 def sign_in(request: Request, who: Principal, account: str, epoch: int) -> None:

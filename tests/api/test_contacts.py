@@ -77,7 +77,7 @@ def test_an_enterprise_adds_a_mobile_and_confirms_it_with_the_code(
     )
     assert (contact["origin"], contact["added_by"], contact["topics"]) == (
         "self",
-        "ent",
+        api.actor("enterprise"),
         ["entitlements", "claims"],
     )
     (sms,) = inbox.messages
@@ -156,7 +156,7 @@ def test_another_enterprise_sees_no_contacts_and_staff_see_any(contacts_api: Api
     assert added.status_code == 201
     assert (added.json()["contact"]["origin"], added.json()["contact"]["added_by"]) == (
         "staff",
-        "staff",
+        api.actor("staff"),
     )
     listed = api.client.get(BASE, headers=api.headers("enterprise")).json()["items"]
     assert [(c["address"], c["topics"]) for c in listed] == [("Finance@example.com", ["claims"])]
@@ -202,11 +202,12 @@ def test_opting_out_is_immediate_recorded_and_only_the_enterprise_opts_back_in(
             .where(col(NoticeContactEvent.contact_id) == contact_id)
             .order_by(col(NoticeContactEvent.id))
         ).all()
+    ent, staff = api.actor("enterprise"), api.actor("staff")
     assert [tuple(a) for a in actions] == [
-        ("added", "ent"),
-        ("confirmation_sent", "ent"),
-        ("unsubscribed", "staff"),
-        ("resubscribed", "ent"),
+        ("added", ent),
+        ("confirmation_sent", ent),
+        ("unsubscribed", staff),
+        ("resubscribed", ent),
     ]
     removed = api.client.delete(path, headers=api.headers("enterprise"))
     assert removed.status_code == 204 and _stored(api) == 0

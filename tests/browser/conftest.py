@@ -68,8 +68,14 @@ def _free_port() -> int:
 
 
 @pytest.fixture(scope="session")
-def base_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    url = f"sqlite:///{tmp_path_factory.mktemp('browser') / 'app.sqlite3'}"
+def app_database_url(tmp_path_factory: pytest.TempPathFactory) -> str:
+    """The served app's database, for a scenario that writes rows of its own."""
+    return f"sqlite:///{tmp_path_factory.mktemp('browser') / 'app.sqlite3'}"
+
+
+@pytest.fixture(scope="session")
+def base_url(app_database_url: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    url = app_database_url
     engine = make_engine(url)
     upgrade(engine)
     with session_scope(engine) as session:
@@ -83,7 +89,9 @@ def base_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
         repository.save(OTHER, "tax", "seed")
         create_account(session, "yinhui", PASSWORD, Role.ENTERPRISE, "银辉新材料", DEMO.uscc)
         create_account(session, "wangfang", PASSWORD, Role.STAFF, "王芳")
-    app = create_app(Settings(database_url=url, environment="test"), engine)
+    materials = tmp_path_factory.mktemp("materials")
+    config = Settings(database_url=url, environment="test", materials_dir=materials)
+    app = create_app(config, engine)
     port = _free_port()
     server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
     thread = threading.Thread(target=server.run, daemon=True)

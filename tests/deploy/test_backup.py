@@ -39,6 +39,8 @@ from tests.conftest import ENTERPRISE_USCC, OTHER_USCC, POSTGRES_URL, Api
 from tests.payouts.conftest import (
     CONTRACT,
     FOUNDER,
+    JIYUAN,
+    PAYEE,
     SECOND_USCC,
     catalog_in_force,
     decide,
@@ -176,11 +178,12 @@ def _record_enterprises(url: str, catalog: Catalog) -> None:
     with _engine(url) as engine, session_scope(engine) as session:
         repository = EnterpriseRepository(session)
         for uscc in USCCS:
-            repository.save(parse_profile(enterprise(uscc), catalog.facts), "tax", "drill")
+            profile = parse_profile(enterprise(uscc, registration_area=JIYUAN), catalog.facts)
+            repository.save(profile, "tax", "drill")
 
 
 def _file(api: Api, policy_id: str, facts: dict[str, Any], uscc: str) -> int:
-    body = {"uscc": uscc, "policy_id": policy_id, "facts": facts}
+    body = {"uscc": uscc, "policy_id": policy_id, "facts": facts, "payee": PAYEE}
     response = api.client.post("/api/v1/claims", json=body, headers=api.headers("staff"))
     assert response.status_code == 201, response.text
     return int(response.json()["id"])

@@ -83,3 +83,43 @@ def test_calculator_is_rate_limited_per_client(engine: Engine) -> None:
         refused = client.post("/api/v1/calculator", json={"profile": {}})
         assert refused.json()["error"]["code"] == "rate_limited"
         assert client.get("/api/v1/policies").status_code == 200
+
+
+def test_calculator_names_the_facts_to_ask_first(api: Api) -> None:
+    empty = api.client.post("/api/v1/calculator", json={"profile": {}, "as_of": "2020-08-01"})
+    assert empty.status_code == 200
+    body = empty.json()
+    assert set(body) == {"as_of", "enterprise", "derived", "entitlements", "ended", "ask_first"}
+    assert body["ask_first"][:3] == [
+        {"fact": "enterprise.industry_code", "label": "国民经济行业代码", "policies": 5},
+        {
+            "fact": "enterprise.registration_area",
+            "label": "登记机关所在地（行政区划代码）",
+            "policies": 4,
+        },
+        {"fact": "enterprise.operating_status", "label": "经营状态", "policies": 4},
+    ]
+    assert len(body["ask_first"]) == 8
+    filled = api.client.post(
+        "/api/v1/calculator",
+        json={"profile": {**PROFILE, "registration_area": "419001"}, "as_of": "2020-08-01"},
+    )
+    asked = [fact["fact"] for fact in filled.json()["ask_first"]]
+    assert "enterprise.industry_code" not in asked and "enterprise.registration_area" not in asked
+    assert asked[0] == "enterprise.annual_taxable_income"
+
+
+def test_calculator_takes_founders_without_id_numbers(api: Api) -> None:
+    profile = {
+        **PROFILE,
+        "registration_area": "419001",
+        "founders": [{"first_time_founder": True}, {"first_time_founder": False}],
+        "facts": {"founder_target_group": "student_graduate"},
+    }
+    response = api.client.post(
+        "/api/v1/calculator", json={"profile": profile, "as_of": "2020-10-01"}
+    )
+    startup = next(
+        e for e in response.json()["entitlements"] if e["policy_id"] == "startup-subsidy"
+    )
+    assert startup["status"] == "eligible"

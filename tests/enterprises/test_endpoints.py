@@ -38,7 +38,7 @@ def test_create_read_and_provenance(api: Api) -> None:
     assert body["profile"]["uscc"] == ENTERPRISE_USCC
     assert body["profile"]["operating_revenue"] == "38600000.00"
     assert body["provenance"]["employees"]["source"] == "registration"
-    assert body["provenance"]["employees"]["recorded_by"] == "staff"
+    assert body["provenance"]["employees"]["recorded_by"] == api.actor("staff")
     [founder] = body["profile"]["founders"]
     assert len(founder["id_hash"]) == 64 and founder["first_time_founder"] is True
 

@@ -24,7 +24,7 @@ from tests.notices.conftest import PAGE
 from tests.notices.factories import queue_news
 from tests.notices.receivers import Webhook
 from tests.observability.conftest import scrape, value
-from tests.payouts.conftest import FOUNDER, File, decide
+from tests.payouts.conftest import FOUNDER, File, any_policy_claimable, decide
 
 ROUTE = {"method": "GET", "route": "/api/v1/policies/{policy_id}", "status": "200"}
 
@@ -91,7 +91,8 @@ def test_a_notice_failing_for_good_and_a_finished_run_move_the_gauges(
 def test_a_claim_past_its_due_date_is_overdue_until_decided(
     window: Api, file_claim: File, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    filed = file_claim("market-entity-simplified-deregistration", {}, uscc=OTHER_USCC)
+    with any_policy_claimable():  # a policy with a time limit in its text
+        filed = file_claim("market-entity-simplified-deregistration", {}, uscc=OTHER_USCC)
     assert filed.status_code == 201, filed.text
     claim = filed.json()
     due = date.fromisoformat(claim["due_date"])  # a time limit in working days

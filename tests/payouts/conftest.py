@@ -1,8 +1,10 @@
 import shutil
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
+from unittest.mock import patch
 
 import pytest
 
@@ -10,12 +12,14 @@ from matcher import clock
 from matcher.db import session_scope
 from matcher.enterprises.founders import hash_id_number
 from matcher.enterprises.repository import EnterpriseRepository
+from matcher.payouts import service
 from matcher.policies.catalog import Catalog, default_catalog, load_catalog
 from matcher.profiles.parse import parse_profile
 from tests.conftest import ENTERPRISE_USCC, OTHER_USCC, Api
 
 TODAY = clock.today()
 SECOND_USCC = "91419001MA4000001F"
+JIYUAN = "419001"
 FOUNDER = "11010519491231002X"
 """The founder on record of every enterprise of :func:`window`: once per founder, across them."""
 
@@ -69,17 +73,19 @@ def api_catalog(tmp_path: Path) -> Catalog:
 
 @pytest.fixture
 def window(api: Api, api_catalog: Catalog) -> Api:
-    """The API with three enterprises on record (facts recorded now), two of them registered in
-    济源."""
+    """The API with three enterprises on record (facts recorded now), all registered in 济源
+    (``OTHER_USCC``, a code from elsewhere, moved its registration there), so each may claim."""
     with session_scope(api.engine) as session:
         repository = EnterpriseRepository(session)
         for uscc in (ENTERPRISE_USCC, SECOND_USCC, OTHER_USCC):
-            profile = parse_profile(enterprise(uscc), api_catalog.facts)
+            profile = parse_profile(enterprise(uscc, registration_area=JIYUAN), api_catalog.facts)
             repository.save(profile, "registration", "test")
     return api
 
 
 File = Callable[..., Any]
+PAYEE = {"holder": "测试企业", "bank": "中国工商银行济源分行", "account": "1712 0000 0912 3456 789"}
+"""The account every claim of these tests is paid to."""
 
 
 @pytest.fixture
@@ -87,7 +93,7 @@ def file_claim(window: Api) -> File:
     def file(
         policy_id: str, facts: dict[str, Any], uscc: str = ENTERPRISE_USCC, **extra: Any
     ) -> Any:
-        body = {"uscc": uscc, "policy_id": policy_id, "facts": facts, **extra}
+        body = {"uscc": uscc, "policy_id": policy_id, "facts": facts, "payee": PAYEE, **extra}
         return window.client.post("/api/v1/claims", json=body, headers=window.headers("staff"))
 
     return file
@@ -98,3 +104,21 @@ def decide(api: Api, claim_id: int, **body: Any) -> Any:
     return api.client.post(
         f"/api/v1/claims/{claim_id}/decisions", json=body, headers=api.headers("staff")
     )
+
+
+@contextmanager
+def any_policy_claimable() -> Iterator[None]:
+    """Let claims be filed under any policy in force, whatever it pays and whatever the
+    enterprise's facts say on the claim's date. Due dates are counted for every policy with a
+    time limit, and today only policies that pay no cash (which the window does not take) have
+    one in their texts; the due-date tests file under those, dated in years whose holidays
+    matter, for enterprises whose facts were recorded today."""
+    with patch.object(service, "_pays_cash"), patch.object(service, "_entitled"):
+        yield
+
+
+@pytest.fixture
+def any_policy() -> Iterator[None]:
+    """:func:`any_policy_claimable` for a whole test."""
+    with any_policy_claimable():
+        yield

@@ -27,7 +27,7 @@ from matcher.payouts.tables import Decision, DecisionKind
 from matcher.policies.catalog import Catalog, load_catalog
 from matcher.profiles.parse import parse_profile
 from tests.conftest import Api
-from tests.payouts.conftest import FOUNDER, catalog_in_force, enterprise
+from tests.payouts.conftest import FOUNDER, PAYEE, catalog_in_force, enterprise
 
 pytestmark = [
     pytest.mark.slow,
@@ -96,7 +96,7 @@ def _post_all(base: str, token: str, requests: list[tuple[str, dict[str, Any]]])
 
 def _file(base: str, token: str, code: str, policy: str, facts: dict[str, Any]) -> int:
     headers = {"Authorization": f"Bearer {token}"}
-    body = {"uscc": code, "policy_id": policy, "facts": facts}
+    body = {"uscc": code, "policy_id": policy, "facts": facts, "payee": PAYEE}
     response = httpx.post(f"{base}/api/v1/claims", json=body, headers=headers, timeout=30)
     assert response.status_code == 201, response.text
     return int(response.json()["id"])

@@ -18,15 +18,17 @@ from matcher.auth.service import Principal
 from matcher.auth.tables import Role
 from matcher.config import settings
 from matcher.db import session_scope
+from matcher.demo import DEMO_PAYEE
 from matcher.migrate import alembic_config
 from matcher.payouts import service
 from matcher.payouts.due_date_estimates import recompute_due_dates
 from matcher.payouts.holidays import load_holidays
 from matcher.payouts.tables import Claim
 from tests.conftest import ENTERPRISE_USCC, OTHER_USCC, Api
+from tests.payouts.conftest import any_policy_claimable
 from tests.payouts.holiday_files import YEAR_2098, YEAR_2099, write_holidays
 
-STAFF = Principal(Role.STAFF, None, "王芳")
+STAFF = Principal(Role.STAFF, None, "王芳", "account:1")
 THREE_DAYS = "market-entity-simplified-deregistration"
 """In force from 2022 on, done in 3 working days."""
 TWO_DAYS = "simplified-deregistration"
@@ -50,8 +52,9 @@ def _file(window: Api, policy_id: str, uscc: str, filed_on: date) -> int:
     with (
         session_scope(window.engine) as session,
         patch.object(service, "claim_date_for", return_value=filed_on),
+        any_policy_claimable(),
     ):
-        claim = service.file_claim(session, uscc, policy_id, {}, None, STAFF)
+        claim = service.file_claim(session, uscc, policy_id, {}, None, STAFF, payee=DEMO_PAYEE)
         assert claim.id is not None
         return claim.id
 

@@ -1,37 +1,28 @@
-"""The finance exports never hand a spreadsheet a formula: text from people (who decided) is
-quoted when it could start one, amounts stay numbers."""
+"""The finance exports never hand a spreadsheet a formula: text from people (a payee's holder
+name) is quoted when it could start one, amounts stay numbers."""
 
 import csv
 import io
 
 from openpyxl import load_workbook
 
-from matcher.auth.service import issue_token
-from matcher.auth.tables import Role
-from matcher.db import session_scope
 from tests.conftest import Api
-from tests.payouts.conftest import File
+from tests.payouts.conftest import File, decide
+from tests.payouts.test_payee import PAYEE, contract
 
-FOUNDER = "11010519491231002X"
 NAME = '=HYPERLINK("http://example.invalid","点此")'
 
 
 def test_exports_quote_formulas_and_keep_amounts_as_numbers(window: Api, file_claim: File) -> None:
-    with session_scope(window.engine) as session:
-        token = issue_token(session, Role.STAFF, NAME)[0]
-    claim = file_claim("startup-subsidy", {"founder_id_number": FOUNDER}).json()
-    approved = window.client.post(
-        f"/api/v1/claims/{claim['id']}/decisions",
-        json={"kind": "approve", "amount": "5000.00"},
-        headers={"Authorization": f"Bearer {token}"},
-    )
-    assert approved.status_code == 201, approved.text
+    claim = file_claim("tech-transfer-subsidy", contract(31), payee={**PAYEE, "holder": NAME})
+    assert claim.status_code == 201, claim.text
+    assert decide(window, claim.json()["id"], kind="approve", amount="5000.00").status_code == 201
 
     exported = window.client.get("/api/v1/payouts/export", headers=window.headers("staff"))
     assert exported.status_code == 200
-    [header, row] = list(csv.reader(io.StringIO(exported.content.decode("utf-8-sig"))))
-    assert row[header.index("批准人")] == "'" + NAME
-    assert row[header.index("批准金额（元）")] == "5000.00"
+    [header, row, _totals] = list(csv.reader(io.StringIO(exported.content.decode("utf-8-sig"))))
+    assert row[header.index("户名")] == "'" + NAME
+    assert row[header.index("金额（元）")] == "5000.00"
 
     exported = window.client.get(
         "/api/v1/payouts/export?format=xlsx", headers=window.headers("staff")
@@ -39,7 +30,7 @@ def test_exports_quote_formulas_and_keep_amounts_as_numbers(window: Api, file_cl
     sheet = load_workbook(io.BytesIO(exported.content)).active
     assert sheet is not None
     cells = {sheet.cell(1, c).value: sheet.cell(2, c) for c in range(1, sheet.max_column + 1)}
-    assert cells["批准人"].value == "'" + NAME
-    assert cells["批准人"].data_type == "s", "text, not a formula"
-    assert cells["批准金额（元）"].data_type == "n"
-    assert cells["批准金额（元）"].value == 5000
+    assert cells["户名"].value == "'" + NAME
+    assert cells["户名"].data_type == "s", "text, not a formula"
+    assert cells["金额（元）"].data_type == "n"
+    assert cells["金额（元）"].value == 5000

@@ -103,8 +103,9 @@ def test_an_intact_ledger_verifies_checkpoints_and_exports(
     assert "与 1 个检查点一致" in ledger("verify").stdout
     exported = window.client.get("/api/v1/payouts/export", headers=window.headers("staff"))
     assert exported.status_code == 200
-    [row] = exported.content.decode("utf-8-sig").splitlines()[1:]
-    assert row.startswith(f"3,{claims['approved']},{ENTERPRISE_USCC},一次性开业补贴,")
+    [row, totals] = exported.content.decode("utf-8-sig").splitlines()[1:]
+    assert f",{ENTERPRISE_USCC},一次性开业补贴,{claims['approved']},5000.00," in row
+    assert row.endswith(",3") and totals.startswith("合计,,,1 笔,5000.00,")
     # verify, checkpoint, verify, export: each whole-ledger verification is recorded
     assert _verifications(window) == [3, 3, 3, 3]
 

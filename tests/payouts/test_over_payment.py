@@ -15,7 +15,7 @@ from matcher.payouts.tables import Claim, Decision
 from matcher.policies.catalog import Catalog
 from matcher.profiles.parse import parse_profile
 from tests.conftest import ENTERPRISE_USCC, OTHER_USCC, Api
-from tests.payouts.conftest import FOUNDER, SECOND_USCC, enterprise
+from tests.payouts.conftest import FOUNDER, PAYEE, SECOND_USCC, enterprise
 
 
 def _id_number(first_17: str) -> str:
@@ -38,7 +38,7 @@ CONTRACT = {
 
 
 def _file(api: Api, who: str, policy_id: str, facts: dict[str, Any], **body: Any) -> Any:
-    body = {"uscc": ENTERPRISE_USCC, "policy_id": policy_id, "facts": facts, **body}
+    body = {"uscc": ENTERPRISE_USCC, "policy_id": policy_id, "facts": facts, "payee": PAYEE} | body
     return api.client.post("/api/v1/claims", json=body, headers=api.headers(who))
 
 
@@ -226,7 +226,8 @@ def test_a_contract_number_must_look_like_one(window: Api) -> None:
 
 def test_an_enterprise_cannot_date_its_claim(window: Api, api_catalog: Catalog) -> None:
     """Registered ten days ago, an enterprise dated its claim a year and a day ahead and was
-    approved for the subsidy of enterprises operating for a year."""
+    approved for the subsidy of enterprises operating for a year. Now its claim is dated today,
+    and refused until the year is up."""
     today = clock.today()
     with session_scope(window.engine) as session:
         young = enterprise(ENTERPRISE_USCC, registered_on=(today - timedelta(days=10)).isoformat())
@@ -240,10 +241,12 @@ def test_an_enterprise_cannot_date_its_claim(window: Api, api_catalog: Catalog) 
     yesterday = (today - timedelta(days=1)).isoformat()
     late = _error(_file(window, "enterprise", "startup-subsidy", facts, claim_date=yesterday))
     assert late["code"] == "claim_date_not_today"
-    assert _count(window, Claim) == 0
     for body in ({}, {"claim_date": today.isoformat()}):
-        filed = _file(window, "enterprise", "startup-subsidy", facts, **body)
-        assert filed.status_code == 201 and filed.json()["claim_date"] == today.isoformat()
+        refused = _error(_file(window, "enterprise", "startup-subsidy", facts, **body))
+        assert refused["code"] == "not_yet_entitled", "dated today, as it must be: too young"
+        year_on = (today - timedelta(days=10)).replace(year=today.year + 1)
+        assert f"可于 {year_on} 起申请" in refused["message"]
+    assert _count(window, Claim) == 0
 
 
 def test_staff_may_back_date_within_the_bound_and_never_forward(window: Api) -> None:

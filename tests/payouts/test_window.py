@@ -168,7 +168,7 @@ def test_the_chain_names_the_first_tampered_record(window: Api, file_claim: File
 
 
 def test_queue_is_sorted_by_due_date_and_flags_overdue_and_claims_without_a_limit_last(
-    window: Api, file_claim: File
+    window: Api, file_claim: File, any_policy: None
 ) -> None:
     received = clock.today() - timedelta(days=20)  # on paper: due 3 working days later
     late = file_claim(
@@ -208,12 +208,13 @@ def test_export_for_finance(window: Api, file_claim: File) -> None:
     csv = window.client.get("/api/v1/payouts/export?format=csv", headers=window.headers("staff"))
     assert csv.status_code == 200
     lines = csv.content.decode("utf-8-sig").splitlines()
-    assert lines[0].startswith("决定序号,申请编号,统一社会信用代码,政策")
-    assert f",{ENTERPRISE_USCC},一次性开业补贴,{clock.today().isoformat()},5000.00," in lines[1]
+    assert lines[0].startswith("企业名称,统一社会信用代码,政策,申请编号,金额（元）,户名")
+    assert f",{ENTERPRISE_USCC},一次性开业补贴,{claim['id']},5000.00," in lines[1]
+    assert lines[2].startswith("合计,,,1 笔,5000.00,")
     xlsx = window.client.get("/api/v1/payouts/export?format=xlsx", headers=window.headers("staff"))
     sheet = load_workbook(io.BytesIO(xlsx.content)).active
     assert sheet is not None
-    assert sheet["D2"].value == "一次性开业补贴" and float(sheet["F2"].value) == 5000.0
+    assert sheet["C2"].value == "一次性开业补贴" and float(sheet["E2"].value) == 5000.0
 
 
 def test_invalid_id_numbers_and_out_of_range_ids_are_refused(window: Api, file_claim: File) -> None:

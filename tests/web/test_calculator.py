@@ -90,13 +90,36 @@ def test_a_profile_gives_its_entitlements_grouped_with_reasons(
         assert f'<span class="mark" aria-hidden="true">{mark}</span>' in html
 
 
-def test_unknown_facts_become_questions(client: TestClient, csrf: CsrfOf) -> None:
+def test_an_empty_form_is_answered_with_the_facts_to_fill_in_first(
+    client: TestClient, csrf: CsrfOf
+) -> None:
     response = client.post(
         "/calculator", data={"csrf_token": csrf("/calculator"), "as_of": "2020-08-01"}
     )
     assert response.status_code == 200
     html = response.text
+    guide = section(html, "guide-title")
+    assert "请先填写这几项信息" in guide
+    items = re.findall(r"<li>(.*?)</li>", guide)
+    assert items[:3] == [
+        '<a href="#f-industry_code">国民经济行业代码</a>（5 项政策需要）',
+        '<a href="#f-registration_area">登记机关所在地（行政区划代码）</a>（4 项政策需要）',
+        '<a href="#f-operating_status">经营状态</a>（4 项政策需要）',
+    ]
+    assert len(items) == 8
+    assert 'id="group-undetermined"' not in html, "no list of undecided policies"
+    assert 'name="industry_code"' in html, "the form follows the guidance"
+
+
+def test_unknown_facts_become_questions(client: TestClient, csrf: CsrfOf) -> None:
+    response = client.post(
+        "/calculator",
+        data={"csrf_token": csrf("/calculator"), "name": "某公司", "as_of": "2020-08-01"},
+    )
+    assert response.status_code == 200
+    html = response.text
     assert 'id="group-eligible"' not in html
+    assert 'id="guide"' not in html
     assert "请补充：从业人数" in html
     assert "请补充：国民经济行业代码" in html
     assert "请补充：创业者</li>" in html
@@ -172,3 +195,57 @@ def test_the_page_shares_the_calculator_rate_limit(client: TestClient, csrf: Csr
     refused = client.post("/calculator", data={"csrf_token": token})
     assert refused.status_code == 429
     assert "请求过于频繁" in refused.text
+
+
+def test_money_typed_in_ten_thousand_yuan_means_the_same(client: TestClient, csrf: CsrfOf) -> None:
+    typed = {**DEMO_FORM, "operating_revenue": "3860万元", "total_assets": "4200 万"}
+    response = client.post("/calculator", data={"csrf_token": csrf("/calculator"), **typed})
+    assert response.status_code == 200
+    assert "工业：从业人员 86 人（≥20），营业收入 3860 万元（≥300）→ 小型" in response.text
+    assert 'value="3860万元"' in field_block(response.text, "operating_revenue"), "kept as typed"
+
+
+def test_founders_without_id_numbers_decide_the_startup_subsidy(
+    client: TestClient, csrf: CsrfOf
+) -> None:
+    typed = {
+        **DEMO_FORM,
+        "founder_count": "2",
+        "founder_target_group": "returning_migrant",
+        "as_of": "2020-10-01",
+    }
+    response = client.post("/calculator", data={"csrf_token": csrf("/calculator"), **typed})
+    assert response.status_code == 200
+    eligible = section(response.text, "group-eligible")
+    assert "一次性开业补贴" in eligible
+    assert "身份证" not in field_block(response.text, "founder_count").split("</label>")[0]
+
+
+def test_claim_facts_decide_the_claim_and_its_amount(client: TestClient, csrf: CsrfOf) -> None:
+    transfer = "tech-transfer-subsidy"
+    typed = {
+        **DEMO_FORM,
+        "as_of": "2020-12-01",
+        f"{transfer}.cooperation_mode": "purchase_invention_patent",
+        f"{transfer}.counterparty_kind": "university",
+        f"{transfer}.transaction_amount": "100万元",
+        f"{transfer}.contract_date": "2020-11-05",
+        f"{transfer}.contract_registration_number": "2141-9001-000001",
+    }
+    response = client.post("/calculator", data={"csrf_token": csrf("/calculator"), **typed})
+    assert response.status_code == 200
+    html = response.text
+    block = re.search(rf'id="policy-{transfer}".*?</article>', html, re.DOTALL)
+    assert block is not None
+    assert "200,000.00 元" in block.group(0), "20% of 1,000,000.00 元"
+    assert transfer in section(html, "group-eligible")
+    assert 'value="100万元"' in field_block(html, f"{transfer}.transaction_amount")
+
+
+def test_a_bad_claim_fact_is_shown_beside_its_field(client: TestClient, csrf: CsrfOf) -> None:
+    name = "tech-transfer-subsidy.contract_registration_number"
+    response = client.post(
+        "/calculator", data={"csrf_token": csrf("/calculator"), **DEMO_FORM, name: "12-34"}
+    )
+    assert response.status_code == 422
+    assert "应为登记编号：10 至 32 位字母或数字" in field_block(response.text, name)

@@ -17,7 +17,7 @@ from matcher import clock
 from matcher.auth.service import Principal
 from matcher.auth.tables import Role
 from matcher.db import session_scope
-from matcher.demo import DEMO_FOUNDER_ID_NUMBER
+from matcher.demo import DEMO_FOUNDER_ID_NUMBER, DEMO_PAYEE
 from matcher.enterprises.founders import hash_id_number
 from matcher.enterprises.repository import EnterpriseRepository
 from matcher.payouts import service
@@ -25,12 +25,18 @@ from matcher.payouts.repository import PayoutRepository
 from matcher.payouts.tables import Claim, Decision, DecisionKind, LedgerEntry
 from matcher.policies.catalog import Catalog
 from matcher.profiles.parse import parse_profile
-from tests.payouts.conftest import CONTRACT, catalog_in_force
+from tests.payouts.conftest import CONTRACT, any_policy_claimable, catalog_in_force
 from tests.web.conftest import OTHER
 
 DEMO_USCC, OTHER_USCC = "91419001MA4000000C", "91419001MA4000001F"
 FOUNDER = DEMO_FOUNDER_ID_NUMBER
-STAFF = Principal(Role.STAFF, None, "王芳")
+STAFF = Principal(Role.STAFF, None, "王芳", "account:1")
+PAYEE_FORM = {
+    "payee_holder": "济源市银辉新材料有限公司",
+    "payee_bank": "中国工商银行济源分行",
+    "payee_account": "1712 0000 0912 3456 789",
+}
+"""The 收款账户 part of a filled-in claim form."""
 SignIn = Callable[[str], None]
 CsrfOf = Callable[[str], str]
 
@@ -43,12 +49,14 @@ def _file(
     filed_on: date | None = None,
 ) -> int:
     """A claim filed through the service, as the API files it; dated ``filed_on`` as if filed
-    that day (the window's clock read then), for a queue of claims old and new."""
+    that day (the window's clock read then), for a queue of claims old and new, under any
+    policy (:func:`any_policy_claimable`): the refusals at filing are tested on their own."""
     with (
         session_scope(engine) as session,
         patch.object(service, "claim_date_for", return_value=filed_on or clock.today()),
+        any_policy_claimable(),
     ):
-        claim = service.file_claim(session, uscc, policy_id, facts, None, STAFF)
+        claim = service.file_claim(session, uscc, policy_id, facts, None, STAFF, payee=DEMO_PAYEE)
         assert claim.id is not None
         return claim.id
 
@@ -105,7 +113,7 @@ def test_the_queue_is_sorted_by_due_date_and_flags_overdue_claims(
         'href="/staff/payouts/export.csv"' in html and 'href="/staff/payouts/export.xlsx"' in html
     )
 
-    everything = staff.get("/staff/claims?show=all").text
+    everything = staff.get("/staff/claims?status=all").text
     assert f'href="/staff/claims/{decided}"' in everything and "已驳回" in everything
 
 
@@ -157,7 +165,12 @@ def test_approving_over_the_cap_shows_the_error_and_writes_nothing(
     page = f"/staff/claims/{claim_id}"
     response = staff.post(
         f"{page}/decisions",
-        data={"csrf_token": csrf(page), "kind": "approve", "amount": "5000.01"},
+        data={
+            "csrf_token": csrf(page),
+            "kind": "approve",
+            "amount": "5000.01",
+            "confirmed_amount": "5000.01",
+        },
     )
     assert response.status_code == 422
     assert "批准金额 5000.01 元超过可支付金额 5000.00 元" in response.text
@@ -178,7 +191,12 @@ def test_approve_then_reverse(staff: TestClient, engine: Engine, csrf: CsrfOf) -
     page = f"/staff/claims/{claim_id}"
     approved = staff.post(
         f"{page}/decisions",
-        data={"csrf_token": csrf(page), "kind": "approve", "amount": "5000"},
+        data={
+            "csrf_token": csrf(page),
+            "kind": "approve",
+            "amount": "5000",
+            "confirmed_amount": "5000.00",
+        },
         follow_redirects=False,
     )
     assert approved.status_code == 303
@@ -300,6 +318,7 @@ def test_an_enterprise_files_a_claim_and_its_id_number_is_only_hashed(
             "csrf_token": csrf(form_page),
             "founder_id_number": FOUNDER,
             "claim_date": "2099-01-01",
+            **PAYEE_FORM,
         },
         follow_redirects=False,
     )
@@ -346,6 +365,7 @@ def test_staff_file_on_an_enterprises_behalf_with_every_problem_shown(
             "csrf_token": csrf(page),
             "transaction_amount": "1,000,000",
             "contract_registration_number": "JY-2021-000009",
+            **PAYEE_FORM,
         },
     )
     assert missing.status_code == 422
@@ -354,7 +374,7 @@ def test_staff_file_on_an_enterprises_behalf_with_every_problem_shown(
     assert "有 3 项信息需要修改" in missing.text
     assert 'value="JY-2021-000009"' in missing.text, "the input is kept"
     assert _count(engine, Claim) == 0
-    data = {**CONTRACT, "transaction_amount": "1,000,000", "csrf_token": csrf(page)}
+    data = {**CONTRACT, **PAYEE_FORM, "transaction_amount": "1,000,000", "csrf_token": csrf(page)}
     filed = staff.post(page, data=data, follow_redirects=False)
     assert filed.status_code == 303 and filed.headers["location"].startswith("/staff/claims/")
     review = staff.get(filed.headers["location"]).text
@@ -371,14 +391,24 @@ def test_staff_date_a_claim_back_within_the_bound_and_never_ahead(
         (today - timedelta(days=31), f"申请日期最早可补填至 {today - timedelta(days=30)}"),
         (today + timedelta(days=1), "晚于今天"),
     ):
-        data = {"csrf_token": csrf(page), "founder_id_number": FOUNDER, "claim_date": str(day)}
+        data = {
+            "csrf_token": csrf(page),
+            "founder_id_number": FOUNDER,
+            "claim_date": str(day),
+            **PAYEE_FORM,
+        }
         response = staff.post(page, data=data)
         assert response.status_code == 422
         assert re.search(f'<p class="error" id="f-claim_date-error">[^<]*{problem}', response.text)
         assert FOUNDER not in response.text
     assert _count(engine, Claim) == 0
     received = today - timedelta(days=30)
-    data = {"csrf_token": csrf(page), "founder_id_number": FOUNDER, "claim_date": str(received)}
+    data = {
+        "csrf_token": csrf(page),
+        "founder_id_number": FOUNDER,
+        "claim_date": str(received),
+        **PAYEE_FORM,
+    }
     assert staff.post(page, data=data, follow_redirects=False).status_code == 303
     with session_scope(engine) as session:
         [claim] = PayoutRepository(session).queue()

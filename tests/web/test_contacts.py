@@ -15,6 +15,7 @@ from fastapi.testclient import TestClient
 from sqlalchemy import Engine, select
 from sqlmodel import Session, col
 
+from matcher.auth.tables import Account
 from matcher.db import session_scope
 from matcher.enterprises.repository import EnterpriseRepository
 from matcher.notices.channels import open_senders
@@ -202,7 +203,8 @@ def test_staff_add_and_correct_a_contact_on_the_enterprise_page(
     assert inbox.messages[-1].content["text"].endswith(" 回复TD退订")
     with Session(engine) as session:
         (contact,) = session.execute(select(NoticeContact)).scalars()
-        assert (contact.added_by, contact.origin) == ("王芳", "staff")
+        staff_id = session.execute(select(Account.id).where(Account.username == "wangfang"))
+        assert (contact.added_by, contact.origin) == (f"account:{staff_id.scalar_one()}", "staff")
     shown = client.get(page).text
     assert "短信 13900000001</strong> · 待确认：已发送确认信息" in shown and "添加人：王芳" in shown
     corrected = client.post(
@@ -214,9 +216,9 @@ def test_staff_add_and_correct_a_contact_on_the_enterprise_page(
     changed = _contact(engine, contact.id or 0)
     assert (changed.address, changed.updated_by, changed.wants_entitlements) == (
         "+8613900000002",
-        "王芳",
+        contact.added_by,
         False,
-    )
+    ), "the same account"
 
 
 def _match_and_notify(engine: Engine, catalog: Catalog, config: NoticeSettings) -> None:

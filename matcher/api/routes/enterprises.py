@@ -13,12 +13,14 @@ from matcher.bounds import Day
 from matcher.eligibility.evaluate import evaluate
 from matcher.eligibility.results import EntitlementList
 from matcher.enterprises import service
+from matcher.enterprises.corrections import correct_facts
 from matcher.enterprises.csv_import import CsvRejected
 from matcher.enterprises.repository import EnterpriseRepository
 from matcher.enterprises.schemas import (
     EnterprisePublic,
     EnterpriseSummary,
     EnterpriseWrite,
+    FactCorrection,
     ImportResult,
 )
 from matcher.enterprises.tables import FactSource
@@ -102,6 +104,23 @@ def replace_enterprise(
     return service.read(session, uscc, staff, catalog.facts)
 
 
+@router.patch(
+    "/{uscc}/facts",
+    response_model=EnterprisePublic,
+    summary="更正企业信息（企业更正自行申报的信息；工作人员更正任何信息，须注明依据）",
+    responses=documented(400, 401, 404, 413, 422, 503),
+)
+def correct_enterprise_facts(
+    session: SessionDep,
+    catalog: CatalogDep,
+    who: CurrentPrincipal,
+    uscc: UsccPath,
+    correction: FactCorrection,
+) -> EnterprisePublic:
+    correct_facts(session, uscc, correction.facts, who, catalog.facts, correction.note)
+    return service.read(session, uscc, who, catalog.facts)
+
+
 @router.get(
     "/{uscc}",
     response_model=EnterprisePublic,
@@ -173,5 +192,5 @@ def import_enterprises(
         raise ApiError(
             422, "invalid_csv", f"CSV 有 {len(details)} 处错误，未导入任何数据", details
         ) from None
-    added = import_contacts(session, contacts, Actor(staff.name, ContactOrigin.IMPORT))
+    added = import_contacts(session, contacts, Actor(staff.actor_id, ContactOrigin.IMPORT))
     return result.model_copy(update={"contacts_added": added})

@@ -1,10 +1,12 @@
 """Routes of the policy window: thin, the work is in :mod:`matcher.payouts.service`."""
 
+from dataclasses import replace
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Query, Request, Response, status
+from fastapi import APIRouter, Depends, Query, Request, Response, status
 
 from matcher import clock
+from matcher.api.claim_query import StatusChoice, claim_filter_params
 from matcher.api.deps import CatalogDep, CurrentPrincipal, RecordId, SessionDep, StaffPrincipal
 from matcher.api.errors import documented
 from matcher.api.paging import Page, Paging
@@ -13,6 +15,7 @@ from matcher.auth.tables import Role
 from matcher.errors import NotFound
 from matcher.notices.claims import claim_decided, claim_filed
 from matcher.payouts import export, service
+from matcher.payouts.claim_filter import ClaimFilter
 from matcher.payouts.repository import PayoutRepository
 from matcher.payouts.schemas import (
     ClaimCreate,
@@ -23,7 +26,7 @@ from matcher.payouts.schemas import (
     ReversalCreate,
     VerificationPublic,
 )
-from matcher.payouts.tables import DecisionKind
+from matcher.payouts.tables import OPEN_STATUSES, DecisionKind
 
 router = APIRouter(tags=["policy window"])
 
@@ -47,7 +50,10 @@ def file_claim(
     request: Request,
     response: Response,
 ) -> ClaimPublic:
-    claim = service.file_claim(session, body.uscc, body.policy_id, body.facts, body.claim_date, who)
+    payee = None if body.payee is None else body.payee.value()
+    claim = service.file_claim(
+        session, body.uscc, body.policy_id, body.facts, body.claim_date, who, payee=payee
+    )
     claim_filed(session, claim)
     assert claim.id is not None
     locate(request, response, "read_claim", claim_id=claim.id)
@@ -58,20 +64,25 @@ def file_claim(
     "/claims",
     response_model=Page[ClaimPublic],
     summary="申请列表（工作人员按办理期限排序）",
-    description="工作人员看到全部申请，企业只看到本企业的申请；按办理期限排序，无期限的在后。",
+    description="工作人员看到全部申请，企业只看到本企业的申请；默认按办理期限排序，无期限的在后。"
+    "可按政策、状态、是否逾期、申请日期、办理期限、决定日期筛选，按企业名称、代码或申请编号查找；"
+    "与工作台待办申请页的参数相同。",
     responses=documented(401, 422),
 )
 def list_claims(
     session: SessionDep,
     who: CurrentPrincipal,
     page: Paging,
-    open_only: Annotated[bool, Query(description="只列出待办的申请")] = False,
+    chosen: Annotated[ClaimFilter, Depends(claim_filter_params(StatusChoice.ALL))],
+    open_only: Annotated[bool, Query(description="只列出待办的申请（同 status=open）")] = False,
 ) -> Page[ClaimPublic]:
-    uscc = who.uscc if who.role is Role.ENTERPRISE else None
+    if open_only:
+        chosen = replace(chosen, statuses=OPEN_STATUSES)
+    if who.role is Role.ENTERPRISE:
+        chosen = replace(chosen, uscc=who.uscc)
     repository, today = PayoutRepository(session), clock.today()
-    claims = repository.queue(uscc, open_only, page.offset, page.limit)
-    total = repository.queue_length(uscc, open_only)
-    return page.of([ClaimPublic.of(c, today) for c in claims], total)
+    claims = repository.queue(chosen, page.offset, page.limit)
+    return page.of([ClaimPublic.of(c, today) for c in claims], repository.queue_length(chosen))
 
 
 @router.get(
@@ -121,9 +132,9 @@ def decide(
     response: Response,
 ) -> DecisionPublic:
     decision = service.decide(
-        session, claim_id, DecisionKind(body.kind), staff, body.amount, body.reason
+        session, claim_id, DecisionKind(body.kind), staff, body.amount, body.reason, body.respond_by
     )
-    claim_decided(session, decision)
+    claim_decided(session, decision, respond_by=body.respond_by)
     assert decision.id is not None
     locate(request, response, "read_decision", decision_id=decision.id)
     return DecisionPublic.of(decision)

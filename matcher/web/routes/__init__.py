@@ -11,14 +11,30 @@ from matcher.web.routes import (
     calculator,
     claims,
     contacts,
+    corrections,
+    documents,
     filing,
+    materials,
     messages,
     public,
     staff,
 )
 
 pages = APIRouter(dependencies=[Depends(check_csrf), Depends(current_principal)])
-for module in (public, calculator, account, messages, staff, claims, filing, contacts, admin):
+for module in (
+    public,
+    calculator,
+    account,
+    corrections,
+    messages,
+    staff,
+    claims,
+    filing,
+    materials,
+    documents,
+    contacts,
+    admin,
+):
     pages.include_router(module.router)
 
 router = APIRouter(include_in_schema=False, dependencies=[Depends(check_address)])

@@ -6,8 +6,14 @@ from fastapi.responses import HTMLResponse
 from matcher import clock
 from matcher.api.deps import CatalogDep
 from matcher.api.ratelimit import client_address, rate_limits
+from matcher.eligibility.ask_first import ask_first
 from matcher.eligibility.evaluate import evaluate
-from matcher.web.calculator_form import CalculatorForm, calculator_groups, read_calculator
+from matcher.web.calculator_form import (
+    CalculatorForm,
+    calculator_groups,
+    questions,
+    read_calculator,
+)
 from matcher.web.deps import FormDep
 from matcher.web.errors import PageError
 from matcher.web.rendering import render
@@ -31,16 +37,22 @@ def _rate_limit(request: Request) -> None:
 
 @router.get("/calculator")
 def calculator_page(request: Request, catalog: CatalogDep) -> HTMLResponse:
-    """The empty form, with a field for each fact the catalog declares."""
-    form = CalculatorForm(groups=calculator_groups(catalog.facts))
-    return render(request, "calculator.html", form=form, result=None)
+    """The empty form: the profile, each fact the catalog declares, each policy's claim facts."""
+    form = CalculatorForm(groups=calculator_groups(catalog.facts, catalog))
+    return render(request, "calculator.html", form=form, result=None, guide=())
 
 
 @router.post("/calculator", dependencies=[Depends(_rate_limit)])
 def calculate(request: Request, catalog: CatalogDep, posted: FormDep) -> HTMLResponse:
-    """The result, or the form again with a message beside each bad field."""
-    form = read_calculator(posted, clock.today(), catalog.facts)
+    """The result; for an empty form, the facts to fill in first instead (every policy would
+    be 待确认); or the form again with a message beside each bad field."""
+    form = read_calculator(posted, clock.today(), catalog.facts, catalog)
     if form.parsed is None:
-        return render(request, "calculator.html", status=422, form=form, result=None)
-    result = evaluate(form.parsed.profile, form.parsed.as_of, catalog)
-    return render(request, "calculator.html", form=form, result=present_result(result, catalog))
+        return render(request, "calculator.html", status=422, form=form, result=None, guide=())
+    parsed = form.parsed
+    result = evaluate(parsed.profile, parsed.as_of, catalog, parsed.claims)
+    if parsed.empty:
+        guide = questions(ask_first(result), form)
+        return render(request, "calculator.html", form=form, result=None, guide=guide)
+    shown = present_result(result, catalog)
+    return render(request, "calculator.html", form=form, result=shown, guide=())

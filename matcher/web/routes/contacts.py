@@ -65,7 +65,7 @@ def _own_book(db: Session, who: Principal) -> ContactBook:
 def _my_page(
     request: Request, book: ContactBook, status: int = 200, error: str | None = None
 ) -> HTMLResponse:
-    rows = contact_rows(list(book.contacts()))
+    rows = contact_rows(book)
     return render(request, "contacts.html", status, rows=rows, error=error)
 
 

@@ -14,6 +14,7 @@ from matcher.auth.service import Principal
 from matcher.enterprises.repository import EnterpriseRepository
 from matcher.notices.claims import claim_filed
 from matcher.payouts import service
+from matcher.payouts.claim_filter import ClaimFilter
 from matcher.payouts.repository import PayoutRepository
 from matcher.policies.catalog import Catalog
 from matcher.policies.compile import CompiledPolicy
@@ -23,8 +24,8 @@ from matcher.web.deps import EnterpriseUser, FormDep, StaffUser
 from matcher.web.errors import PageError
 from matcher.web.rendering import render
 from matcher.web.routes.claims import ClaimId
+from matcher.web.routes.materials import my_claim_page
 from matcher.web.views.claims import claim_rows
-from matcher.web.views.review import load_review
 
 router = APIRouter()
 
@@ -88,7 +89,17 @@ def _file(
         return _form_page(request, filing, form, 422)
     facts, claim_date = form.parsed.facts, form.parsed.claim_date
     claim = attempt(
-        db, partial(service.file_claim, db, filing.uscc, filing.policy.id, facts, claim_date, who)
+        db,
+        partial(
+            service.file_claim,
+            db,
+            filing.uscc,
+            filing.policy.id,
+            facts,
+            claim_date,
+            who,
+            payee=form.parsed.payee,
+        ),
     )
     if isinstance(claim, Refusal):
         return _form_page(request, filing, refused(form, claim), claim.status)
@@ -159,7 +170,7 @@ def my_claims(
     request: Request, db: SessionDep, catalog: CatalogDep, who: EnterpriseUser
 ) -> HTMLResponse:
     """我的申请: the enterprise's claims by due date, with their status."""
-    claims = PayoutRepository(db).queue(who.uscc)
+    claims = PayoutRepository(db).queue(ClaimFilter(uscc=who.uscc))
     return render(request, "my_claims.html", rows=claim_rows(db, catalog, claims, clock.today()))
 
 
@@ -167,6 +178,6 @@ def my_claims(
 def my_claim(
     request: Request, db: SessionDep, catalog: CatalogDep, who: EnterpriseUser, claim_id: ClaimId
 ) -> HTMLResponse:
-    """One of the enterprise's claims: its status, the recomputation and the decisions."""
-    review = load_review(db, catalog, claim_id, who, clock.today())
-    return render(request, "my_claim.html", review=review)
+    """One of the enterprise's claims: its stage, the recomputation, the materials and the
+    timeline."""
+    return my_claim_page(request, db, catalog, who, claim_id)

@@ -1,4 +1,5 @@
-"""The staff 工作台: find an enterprise, see its facts and entitlements, record verified facts."""
+"""The staff 工作台: the day's counts of the window, find an enterprise, see its facts,
+entitlements and claims, record verified facts."""
 
 from collections import defaultdict
 from dataclasses import replace
@@ -13,6 +14,7 @@ from matcher.enterprises import service
 from matcher.enterprises.repository import EnterpriseRepository
 from matcher.enterprises.schemas import EnterpriseSummary
 from matcher.notices.pages import failed_notices
+from matcher.payouts.desk import desk_counts
 from matcher.web.attempt import Refusal, attempt
 from matcher.web.declared_fields import (
     DeclaredFactsForm,
@@ -24,7 +26,7 @@ from matcher.web.deps import AsOfDep, FormDep, StaffUser
 from matcher.web.errors import PageError
 from matcher.web.rendering import render
 from matcher.web.views.contacts import enterprise_contacts
-from matcher.web.views.enterprise import load_enterprise
+from matcher.web.views.enterprise import enterprise_claims, load_enterprise
 
 router = APIRouter(prefix="/staff")
 
@@ -38,7 +40,16 @@ def workbench(request: Request, db: SessionDep, _who: StaffUser) -> HTMLResponse
     """The search form and how many enterprises are on record."""
     total = EnterpriseRepository(db).count()
     failed = failed_notices(db, FAILED_SHOWN)
-    return render(request, "staff.html", query="", found=None, count=0, total=total, failed=failed)
+    return render(
+        request,
+        "staff.html",
+        query="",
+        found=None,
+        count=0,
+        total=total,
+        failed=failed,
+        counts=desk_counts(db, clock.today()),
+    )
 
 
 @router.post("")
@@ -56,6 +67,7 @@ def search(request: Request, db: SessionDep, _who: StaffUser, form: FormDep) -> 
         count=count,
         total=repository.count(),
         failed=failed_notices(db, FAILED_SHOWN),
+        counts=desk_counts(db, clock.today()),
     )
 
 
@@ -81,6 +93,7 @@ def enterprise_page(
         as_of=as_of,
         facts_form=facts_form,
         contacts=contacts,
+        claims=enterprise_claims(db, catalog, uscc, clock.today()),
     )
 
 

@@ -4,9 +4,9 @@ from dataclasses import dataclass
 
 from sqlmodel import Session
 
-from matcher.auth.service import Principal
+from matcher.auth.service import Principal, actor_names
 from matcher.notices.addresses import display
-from matcher.notices.contacts import book_of, topics_of
+from matcher.notices.contacts import ContactBook, book_of, topics_of
 from matcher.notices.tables import (
     CHANNEL_LABELS,
     OPT_OUT_LABELS,
@@ -35,7 +35,7 @@ class ContactRow:
     """Who added it and how."""
 
 
-def contact_row(contact: NoticeContact) -> ContactRow:
+def contact_row(contact: NoticeContact, names: dict[str, str]) -> ContactRow:
     assert contact.id is not None
     channel = Channel(contact.channel)
     topics = frozenset(topics_of(contact))
@@ -61,14 +61,17 @@ def contact_row(contact: NoticeContact) -> ContactRow:
         and contact.confirmed_at is None
         and contact.secret_hash is not None,
         subscribed=contact.unsubscribed_at is None,
-        added=contact.added_by,
+        added=names[contact.added_by],
     )
 
 
-def contact_rows(contacts: list[NoticeContact]) -> list[ContactRow]:
-    return [contact_row(c) for c in contacts]
+def contact_rows(book: ContactBook) -> list[ContactRow]:
+    """The book's contacts as pages show them, with who added each by name."""
+    contacts = list(book.contacts())
+    names = actor_names(book.session, [c.added_by for c in contacts])
+    return [contact_row(c, names) for c in contacts]
 
 
 def enterprise_contacts(session: Session, uscc: str, viewer: Principal) -> list[ContactRow]:
     """The contacts of the enterprise ``uscc`` as its page shows them."""
-    return contact_rows(list(book_of(session, uscc, viewer).contacts()))
+    return contact_rows(book_of(session, uscc, viewer))

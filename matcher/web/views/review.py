@@ -9,7 +9,7 @@ from sqlmodel import Session
 
 from matcher import clock
 from matcher.api.errors import status_of
-from matcher.auth.service import Principal
+from matcher.auth.service import Principal, actor_names
 from matcher.auth.tables import Role
 from matcher.eligibility.results import CriterionResult
 from matcher.errors import DomainError, NotFound
@@ -53,12 +53,16 @@ class DecisionRow:
     """For a reversal, the sequence number of the approval it undoes."""
     when: str
     short_hash: str
+    by: str
+    """Who decided, as pages show them (the record keeps their actor id)."""
 
 
 @dataclass(frozen=True, slots=True)
 class ClaimReview:
     row: ClaimRow
     filed_when: str
+    filed_by: str
+    """Who filed, as pages show them."""
     facts: tuple[Seen, ...]
     verification: Verification
     criteria: tuple[CriterionView, ...]
@@ -116,7 +120,7 @@ def _when(moment: datetime) -> str:
     return clock.as_utc(moment).astimezone(clock.CHINA).strftime("%Y-%m-%d %H:%M")
 
 
-def _history(decisions: list[Decision]) -> tuple[DecisionRow, ...]:
+def _history(decisions: list[Decision], names: dict[str, str]) -> tuple[DecisionRow, ...]:
     sequences = {d.id: d.sequence for d in decisions}
     return tuple(
         DecisionRow(
@@ -125,6 +129,7 @@ def _history(decisions: list[Decision]) -> tuple[DecisionRow, ...]:
             None if d.reverses is None else sequences.get(d.reverses),
             _when(d.decided_at),
             d.hash[:SHORT_VERSION],
+            names[d.decided_by],
         )
         for d in decisions
     )
@@ -143,14 +148,17 @@ def load_review(
     facts = _seen(policy, parse_claim(policy.claim_model, claim.facts))
     repository = PayoutRepository(session)
     staff = who.role is not Role.ENTERPRISE
+    decisions = list(repository.decisions(claim_id))
+    names = actor_names(session, [claim.filed_by, *(d.decided_by for d in decisions)])
     return ClaimReview(
         claim_rows(session, catalog, [claim], today)[0],
         _when(claim.filed_at),
+        names[claim.filed_by],
         facts,
         verification,
         tuple(_criterion(c, policy) for c in verification.entitlement.criteria),
         tuple(_limit(check, policy) for check in verification.limits) if staff else (),
         () if staff else verification.fits,
-        _history(list(repository.decisions(claim_id))),
+        _history(decisions, names),
         repository.standing_approval(claim_id),
     )
