@@ -90,7 +90,15 @@ def base_url(app_database_url: str, tmp_path_factory: pytest.TempPathFactory) ->
         create_account(session, "yinhui", PASSWORD, Role.ENTERPRISE, "银辉新材料", DEMO.uscc)
         create_account(session, "wangfang", PASSWORD, Role.STAFF, "王芳")
     materials = tmp_path_factory.mktemp("materials")
-    config = Settings(database_url=url, environment="test", materials_dir=materials)
+    # Every scenario signs in as the same two accounts from one address, far more often than the
+    # login throttle lets a person try within a minute.
+    config = Settings(
+        database_url=url,
+        environment="test",
+        materials_dir=materials,
+        login_attempts_per_username=1000,
+        login_attempts_per_client=1000,
+    )
     app = create_app(config, engine)
     port = _free_port()
     server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
