@@ -17,7 +17,8 @@ from sqlmodel import Session
 from matcher.auth.service import Principal
 from matcher.auth.tables import Role
 from matcher.enterprises.repository import PROFILE_FIELDS, EnterpriseRepository
-from matcher.errors import DomainError, NotFound
+from matcher.enterprises.service import visible_profile
+from matcher.errors import DomainError
 from matcher.profiles.authorities import authority_label, self_declarable
 from matcher.profiles.declared import DeclaredFacts
 from matcher.profiles.errors import FieldError
@@ -107,12 +108,8 @@ def correct_facts(
     ``authority_fact``, ``not_correctable``, ``note_required``; a bad value is a
     :class:`ProfileError` naming the fact.
     """
-    if not actor.may_see(uscc):
-        raise NotFound("企业")
     repository = EnterpriseRepository(session)
-    profile = repository.get(uscc, declared)
-    if profile is None:
-        raise NotFound("企业")
+    profile = visible_profile(repository, uscc, actor, declared)
     names = list(changes)
     _refuse_unknown(names, declared)
     by_enterprise = actor.role is Role.ENTERPRISE

@@ -71,6 +71,17 @@ def replace(
     return profile
 
 
+def visible_profile(
+    repository: EnterpriseRepository, uscc: str, viewer: Principal, declared: DeclaredFacts
+) -> EnterpriseProfile:
+    """The profile ``viewer`` may see; :class:`NotFound` for one that does not exist and, alike,
+    for another enterprise's."""
+    profile = repository.get(uscc, declared) if viewer.may_see(uscc) else None
+    if profile is None:
+        raise NotFound("企业")
+    return profile
+
+
 def read(
     session: Session, uscc: str, viewer: Principal, declared: DeclaredFacts
 ) -> EnterprisePublic:
@@ -78,12 +89,8 @@ def read(
 
     An enterprise asking for another one gets the same answer as for one that does not exist.
     """
-    if not viewer.may_see(uscc):
-        raise NotFound("企业")
     repository = EnterpriseRepository(session)
-    profile = repository.get(uscc, declared)
-    if profile is None:
-        raise NotFound("企业")
+    profile = visible_profile(repository, uscc, viewer, declared)
     provenance = {
         field: FactProvenance(source=r.source, recorded_at=r.recorded_at, recorded_by=r.recorded_by)
         for field, r in repository.provenance(uscc).items()

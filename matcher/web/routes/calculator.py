@@ -5,7 +5,7 @@ from fastapi.responses import HTMLResponse
 
 from matcher import clock
 from matcher.api.deps import CatalogDep
-from matcher.api.ratelimit import client_address, rate_limits
+from matcher.api.ratelimit import rate_limits
 from matcher.eligibility.ask_first import ask_first
 from matcher.eligibility.evaluate import evaluate
 from matcher.web.calculator_form import (
@@ -15,8 +15,8 @@ from matcher.web.calculator_form import (
     read_calculator,
 )
 from matcher.web.deps import FormDep
-from matcher.web.errors import PageError
 from matcher.web.rendering import render
+from matcher.web.throttle import hold_back
 from matcher.web.views.entitlements import present_result
 
 router = APIRouter()
@@ -24,15 +24,7 @@ router = APIRouter()
 
 def _rate_limit(request: Request) -> None:
     """The API calculator's per-client budget, shared by the page."""
-    limits = rate_limits(request)
-    wait = limits.limiter.hit(limits.calculator, client_address(request))
-    if wait is not None:
-        raise PageError(
-            429,
-            "请求过于频繁",
-            f"政策计算器每分钟可使用的次数已达上限，请 {wait} 秒后再试。",
-            headers={"Retry-After": str(wait)},
-        )
+    hold_back(request, rate_limits(request).calculator, "政策计算器每分钟可使用的次数已达上限")
 
 
 @router.get("/calculator")

@@ -9,7 +9,7 @@ from sqlmodel import Session
 
 from matcher.api.deps import SessionDep
 from matcher.api.downloads import pdf_response
-from matcher.api.ratelimit import Limit, client_address, rate_limits
+from matcher.api.ratelimit import Limit
 from matcher.auth.service import Principal
 from matcher.bounds import INT32_MAX
 from matcher.documents import printing, service
@@ -18,6 +18,7 @@ from matcher.web.deps import EnterpriseUser, StaffUser
 from matcher.web.errors import PageError
 from matcher.web.rendering import render
 from matcher.web.routes.claims import ClaimId
+from matcher.web.throttle import hold_back
 
 router = APIRouter()
 
@@ -74,14 +75,7 @@ def their_decision(
 def _rate_limit(request: Request) -> None:
     """Per client as many checks a minute as the anonymous calculator allows, counted apart."""
     limit = Limit("verify", request.app.state.settings.calculator_rate_limit)
-    wait = rate_limits(request).limiter.hit(limit, client_address(request))
-    if wait is not None:
-        raise PageError(
-            429,
-            "请求过于频繁",
-            f"核验次数已达每分钟上限，请 {wait} 秒后再试。",
-            headers={"Retry-After": str(wait)},
-        )
+    hold_back(request, limit, "核验次数已达每分钟上限")
 
 
 @router.get("/verify")
