@@ -15,7 +15,7 @@ import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 
 import httpx
@@ -85,15 +85,21 @@ def drive(
     base: str, token: str, codes: list[str], clients: int, seconds: float
 ) -> dict[str, float]:
     """Run wrk (closed loop, ``clients`` connections) and read its figures."""
+    return run_wrk(base, WRK_SCRIPT % (", ".join(f'"{c}"' for c in codes), token), clients, seconds)
+
+
+def run_wrk(base: str, lua: str, clients: int, seconds: float) -> dict[str, float]:
+    """Run wrk with the request script ``lua`` (closed loop, ``clients`` connections, two
+    threads, or one for a single connection) and read its figures."""
     with tempfile.NamedTemporaryFile("w", suffix=".lua") as script:
-        script.write(WRK_SCRIPT % (", ".join(f'"{c}"' for c in codes), token))
+        script.write(lua)
         script.flush()
         command = [
             "wrk",
             "--latency",
             "--timeout",
             "30s",
-            "-t2",
+            f"-t{min(2, clients)}",
             f"-c{clients}",
             f"-d{seconds:.0f}s",
             "-s",
@@ -117,11 +123,11 @@ def drive(
 
 
 @contextmanager
-def serve(url: str, workers: int) -> Iterator[int]:
-    """uvicorn with ``workers`` processes on the database at ``url``; yields its port once it
-    answers."""
+def serve(url: str, workers: int, settings: Mapping[str, str] = {}) -> Iterator[int]:
+    """uvicorn with ``workers`` processes on the database at ``url`` (and ``settings``, more
+    ``MATCHER_`` variables); yields its port once it answers."""
     port = _free_port()
-    env = {**os.environ, "MATCHER_DATABASE_URL": url, "MATCHER_ENVIRONMENT": "test"}
+    env = {**os.environ, **settings, "MATCHER_DATABASE_URL": url, "MATCHER_ENVIRONMENT": "test"}
     server = subprocess.Popen(
         [sys.executable, "-m", "uvicorn", "matcher.app:create_app", "--factory",
          "--port", str(port), "--workers", str(workers), "--log-level", "warning",

@@ -57,7 +57,7 @@ def pool(size: int) -> list[dict[str, Any]]:
     for serial, profile in enumerate(varied_profiles(size), start=1):
         region = ZHENGZHOU if serial % 10 == 0 else JIYUAN
         row = row_values(profile.model_copy(update={"uscc": _uscc(region, serial)}))
-        rows.append(row | {"created_at": now(), "updated_at": now()})
+        rows.append(row | {"created_at": now(), "updated_at": now(), "version": 1})
     return rows
 
 

@@ -24,7 +24,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
 from aiosmtpd.controller import Controller
-from notices import AFTER, PAGE, POSTGRES_URL, prepare  # bench/notices.py, beside this file
+from notices import PAGE, POSTGRES_URL, prepare  # bench/notices.py, beside this file
 from sqlmodel import Session
 
 from matcher.db import make_engine, scratch_database
@@ -108,7 +108,7 @@ def run(sink: str, workers: int, enterprises: int) -> float:
         upgrade(engine)
         prepare(engine, enterprises)
         with Session(engine) as session:
-            plan = notice_plan(session, AFTER)
+            plan = notice_plan(session)
             assert plan is not None
             enqueue(session, plan)
             render_pending(session, PAGE)

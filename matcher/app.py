@@ -23,6 +23,8 @@ from matcher.api.routes.tagging import router as tagging_router
 from matcher.api.strict_transport import StrictTransportSecurity
 from matcher.config import Settings, settings
 from matcher.db import make_engine
+from matcher.eligibility.answers import AnswerCache
+from matcher.notices.follow import install as follow_fact_changes
 from matcher.observability.access import ObserveRequests
 from matcher.observability.metrics import Metrics
 from matcher.policies.catalog import Catalog, load_catalog
@@ -44,9 +46,11 @@ def create_app(
         swagger_ui_parameters={"validatorUrl": None},  # no badge fetched from a validator
         redoc_url=None,  # ReDoc's bundle fetches its logo from its vendor's CDN whatever we serve
     )
+    follow_fact_changes()
     app.state.settings = config
     app.state.engine = engine or make_engine(config.database_url)
     app.state.catalog = catalog or load_catalog(config.policies_dir)
+    app.state.answers = AnswerCache(app.state.catalog, config.entitlement_cache_mb * 2**20)
     publish_catalog(app.state.engine, app.state.catalog)
     app.state.rate_limits = RateLimits.of(config)
     app.state.metrics = Metrics(app.state.engine)

@@ -40,6 +40,7 @@ from matcher.eligibility.serialize import to_json
 from matcher.entitlement_report import render
 from matcher.founders_cli import register as register_founders
 from matcher.migrate import upgrade
+from matcher.no_application.cli import register as register_no_application
 from matcher.notices.cli import register as register_notify
 from matcher.observability.logs import configure_logging, logging_config
 from matcher.observability.metrics import multiprocess_directory
@@ -51,6 +52,7 @@ from matcher.policies.issues import CatalogError
 from matcher.population.cli import register as register_population
 from matcher.profiles.errors import ProfileError
 from matcher.profiles.parse import parse_profile_json
+from matcher.sandbox.cli import register as register_sandbox
 from matcher.tagging import load_model
 from matcher.tagging.cli import register as register_tagging
 
@@ -68,9 +70,11 @@ app.add_typer(db_app, name="db")
 app.add_typer(ledger_app, name="ledger")
 app.add_typer(claims_app, name="claims")
 register_population(app, policies_app)
+register_no_application(app)
 register_notify(app)
 register_tagging(app)
 register_founders(app)
+register_sandbox(app)
 
 
 @app.callback()

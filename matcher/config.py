@@ -53,6 +53,16 @@ class Settings(BaseSettings):
     max_backdate_days: int = Field(30, ge=0)
     """How many days back staff may date a claim they enter for an enterprise (the window's
     own rule, not a policy's): a claim received on paper keeps the day it was received."""
+    public_notice_days: int = Field(7, ge=1, le=60)
+    """The 公示 of a 免申即享 payable list (:mod:`matcher.no_application`), in calendar days
+    from its publication, when the policy's text sets none: the window's own rule, not a
+    policy's."""
+    run_retention_days: int = Field(90, ge=1)
+    """How long the snapshots of full match runs and the change log of told state runs are
+    kept; the latest full run is kept whatever its age."""
+    entitlement_cache_mb: int = Field(128, ge=0)
+    """Memory each worker may keep serialized entitlement lists in (MiB; an answer is about
+    90 KiB with the bundled catalog), least recently used dropped first; 0 keeps none."""
     redis_url: str | None = None
     """Where rate limits are counted for every worker and host; unset: each process counts."""
     calculator_rate_limit: int = Field(60, ge=1)

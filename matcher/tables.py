@@ -3,6 +3,7 @@
 from matcher.auth import tables as auth_tables
 from matcher.enterprises import tables as enterprise_tables
 from matcher.materials import tables as material_tables
+from matcher.no_application import tables as no_application_tables
 from matcher.notices import tables as notice_tables
 from matcher.payouts import tables as payout_tables
 from matcher.policies import tables as policy_tables
@@ -12,6 +13,7 @@ __all__ = [
     "auth_tables",
     "enterprise_tables",
     "material_tables",
+    "no_application_tables",
     "notice_tables",
     "payout_tables",
     "policy_tables",

@@ -13,6 +13,8 @@ from matcher.auth.service import Principal, authenticate_token
 from matcher.auth.tables import Role
 from matcher.bounds import INT32_MAX
 from matcher.db import session_scope
+from matcher.eligibility.answers import AnswerCache
+from matcher.notices.follow import follow
 from matcher.notices.settings import NoticeSettings, notice_settings
 from matcher.policies.catalog import Catalog
 from matcher.text import Line
@@ -26,6 +28,7 @@ def get_engine(request: Request) -> Engine:
 def get_session(request: Request) -> Iterator[Session]:
     """One request, one transaction: commit when the route returns, roll back when it raises."""
     with session_scope(get_engine(request)) as session:
+        follow(session, get_catalog(request))
         yield session
 
 
@@ -44,18 +47,38 @@ SessionDep = Annotated[Session, Depends(get_session, scope="function")]
 something was saved can rely on it."""
 CatalogDep = Annotated[Catalog, Depends(get_catalog)]
 
+
+def get_answers(request: Request) -> AnswerCache:
+    """This process's cache of serialized entitlement lists."""
+    answers: AnswerCache = request.app.state.answers
+    return answers
+
+
 _bearer = HTTPBearer(auto_error=False, description="访问令牌（matcher tokens issue 签发）")
 
 
-def get_principal(
-    session: SessionDep,
+async def get_token(
     credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
-) -> Principal:
+) -> str:
+    """Async, as it waits on nothing: a plain ``def`` would be sent to the thread pool."""
     if credentials is None:
         raise ApiError(401, "unauthorized", "需要提供访问令牌（Authorization: Bearer …）")
-    principal = authenticate_token(session, credentials.credentials)
+    return credentials.credentials
+
+
+BearerToken = Annotated[str, Depends(get_token)]
+"""The token the request bears, not yet checked: for a route that checks it in a query of its
+own (see :func:`invalid_token`)."""
+
+
+def invalid_token() -> ApiError:
+    return ApiError(401, "invalid_token", "访问令牌无效或已吊销")
+
+
+def get_principal(session: SessionDep, token: BearerToken) -> Principal:
+    principal = authenticate_token(session, token)
     if principal is None:
-        raise ApiError(401, "invalid_token", "访问令牌无效或已吊销")
+        raise invalid_token()
     return principal
 
 

@@ -6,13 +6,14 @@ from typing import Annotated, Any
 
 from fastapi import Header, Request, Response
 
-from matcher.eligibility.results import EntitlementList
-from matcher.eligibility.serialize import to_json_bytes
+from matcher.eligibility.answers import Answer
 
 
-def entitlement_response(result: EntitlementList) -> Response:
-    """An HTTP response of the entitlement list, bypassing FastAPI's slow generic encoder."""
-    return Response(content=to_json_bytes(result), media_type="application/json")
+def entitlement_response(answer: Answer, if_none_match: str | None) -> Response:
+    """The entitlement list as serialized once (FastAPI's generic encoder is bypassed), tagged
+    with its hash; a 304 instead when the client holds it."""
+    response = Response(content=answer.body, media_type="application/json")
+    return tag(response, answer.etag, if_none_match) or response
 
 
 CREATED: dict[int | str, dict[str, Any]] = {

@@ -89,11 +89,18 @@ def revoke_token(session: Session, token_id: int) -> ApiToken | None:
 
 def authenticate_token(session: Session, token: str) -> Principal | None:
     record = session.exec(select(ApiToken).where(ApiToken.token_hash == token_hash(token))).first()
+    account_id = None if record is None else record.account_id
+    account = None if account_id is None else session.get(Account, account_id)
+    return token_principal(record, account)
+
+
+def token_principal(record: ApiToken | None, account: Account | None) -> Principal | None:
+    """Who a token acts as, given its record and the account it was issued for (if any):
+    nobody when the token is unknown or revoked, or its account is gone or disabled."""
     if record is None or record.revoked_at is not None:
         return None
     if record.account_id is None:
         return Principal(Role(record.role), record.uscc, record.label, token_actor(record.id or 0))
-    account = session.get(Account, record.account_id)
     if account is None or account.disabled_at is not None:
         return None
     return _principal_of(account)

@@ -5,7 +5,7 @@ column and recorded in the history as ``facts.<name>``. Reading a profile back n
 catalog's declarations, which type the stored JSON values.
 """
 
-from collections.abc import Collection, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from datetime import datetime
 from typing import Any
 
@@ -48,6 +48,23 @@ def _history_values(profile: EnterpriseProfile) -> dict[str, Any]:
     return values
 
 
+def profile_of(
+    row: Mapping[Any, Any], founders: list[dict[str, Any]], declared: DeclaredFacts
+) -> EnterpriseProfile:
+    """The profile of an ``enterprises`` row and its founders' rows, declared facts typed by
+    ``declared``."""
+    data = {name: row[name] for name in PROFILE_FIELDS}
+    data["founders"] = founders
+    data["facts"] = declared.stored(row["declared_facts"] or {})
+    return parse_profile(data, declared)
+
+
+FACTS_CHANGED = "matcher.facts_changed"
+"""The key of ``Session.info`` under which :meth:`EnterpriseRepository.save` collects the ids
+of the enterprises whose facts it changed, for whoever follows the change (re-judging them
+before the transaction commits)."""
+
+
 class EnterpriseRepository:
     def __init__(self, session: Session) -> None:
         self.session = session
@@ -78,10 +95,7 @@ class EnterpriseRepository:
         return [dict(f) for f in founders]
 
     def _profile(self, row: RowMapping, declared: DeclaredFacts) -> EnterpriseProfile:
-        data = {name: row[name] for name in PROFILE_FIELDS}
-        data["founders"] = self._founders(row["id"])
-        data["facts"] = declared.stored(row["declared_facts"] or {})
-        return parse_profile(data, declared)
+        return profile_of(row, self._founders(row["id"]), declared)
 
     def founder_id_hashes(self, enterprise_id: int) -> set[str]:
         """The keyed hashes of the ID numbers of the enterprise's founders on record."""
@@ -113,7 +127,9 @@ class EnterpriseRepository:
             for name, value in (existing["declared_facts"] or {}).items():
                 before[FACTS_PREFIX + name] = value
             self.session.execute(
-                update(enterprises).where(enterprises.c.id == enterprise_id).values(**columns)
+                update(enterprises)
+                .where(enterprises.c.id == enterprise_id)
+                .values(**columns, version=enterprises.c.version + 1)
             )
             self.session.execute(delete(Founder).where(Founder.enterprise_id == enterprise_id))
         for founder in profile.founders:
@@ -121,11 +137,13 @@ class EnterpriseRepository:
         after = _history_values(profile)
         removed = {name: None for name in before if name not in after}
         moment = clock.now()
+        changed = existing is None
         for name, value in (after | removed).items():
             if existing is None and value in (None, []):
                 continue
             if existing is not None and before.get(name) == value:
                 continue
+            changed = True
             self.session.add(
                 FactRecord(
                     enterprise_id=enterprise_id,
@@ -137,6 +155,8 @@ class EnterpriseRepository:
                     note=note,
                 )
             )
+        if changed:
+            self.session.info.setdefault(FACTS_CHANGED, set()).add(enterprise_id)
         self.session.flush()
         return existing is None
 

@@ -9,6 +9,10 @@ the SQL back end reads with typed extraction (:mod:`matcher.enterprises.declared
 
 ``fact_records`` is the append-only history of every fact with its provenance: the current row
 answers "what do we know", the history answers "what did we know on that date".
+
+``enterprises.version`` moves on with every write of an enterprise's facts, its founders
+included (:meth:`matcher.enterprises.repository.EnterpriseRepository.save` is the one writer),
+so an answer computed from them can be cached under it (:mod:`matcher.eligibility.answers`).
 """
 
 from datetime import datetime
@@ -75,7 +79,14 @@ enterprises = Table(
         comment="政策目录声明的其他信息",
     ),
     Column("created_at", UtcDateTime, nullable=False, default=now),
-    Column("updated_at", UtcDateTime, nullable=False, default=now, onupdate=now),
+    Column("updated_at", UtcDateTime, nullable=False, default=now, onupdate=now, index=True),
+    Column(
+        "version",
+        Integer,
+        nullable=False,
+        server_default="1",
+        comment="每次写入企业信息（含创办人）加一",
+    ),
 )
 
 

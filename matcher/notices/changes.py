@@ -1,19 +1,13 @@
-"""What changed for each enterprise between two match runs, in one SQL statement.
+"""Which changes of the entitlement state make a notice, in one SQL statement.
 
-The latest finished run (on or before a date) is compared, policy by policy, with the latest
-earlier finished run that matched the same policy: a run of one policy alone (``match-all
---policy``) then neither hides nor repeats the others. Runs are ordered by their matching date,
-then by id; the policies a run matched, and under which version, are its
-``match_run_policies``. A pair a finished run has no row for was not eligible in it.
-
-Only an entitlement held now can give rise to a notice; which one is :class:`NoticeKind`:
-the enterprise was judged in none of the runs compared with (it was recorded after the
-last of them began, or there is none), so this is the first it hears of its entitlements
-(``initial``, not "new": a policy in force for years is not new to it); the
-policy was never matched before (``published``); the enterprise was absent, undetermined
-(``entitled``) or waiting for a date (``date_reached``) before; or it was eligible before too,
-under another version (``policy_changed``) or for another amount (``amount_changed``).
-Anything else, unchanged pairs included, yields no row.
+Every run that brings the state up to date (:mod:`matcher.population.state`) logs each change
+with the entitlement before and after. Only an entitlement held now can give rise to a notice;
+which one is :class:`NoticeKind`: the enterprise was never judged before, so this is the first
+it hears of its entitlements (``initial``, not "new": a policy in force for years is not new
+to it); the policy was new to the state (``published``); the enterprise held nothing,
+or something undetermined, before (``entitled``) or was waiting for a date (``date_reached``);
+or it was eligible before too, under another version (``policy_changed``) or for another
+amount (``amount_changed``). Any other change yields no row.
 
 Each row carries an event key, which with the enterprise, version, kind and channel makes a
 notice's identity: the new amount (in fen) and the run for ``amount_changed``, so an amount
@@ -21,76 +15,26 @@ that changes again under the same version is told again; empty for the other kin
 a version can give rise to once.
 """
 
-from collections.abc import Mapping
-from dataclasses import dataclass
-from datetime import date
+from collections.abc import Sequence
 from typing import Any
 
-from sqlalchemy import Integer, Select, String, and_, case, cast, func, literal, null, select, true
-from sqlalchemy.orm import aliased
+from sqlalchemy import Integer, Select, String, case, cast, func, literal, null, select
 from sqlmodel import Session, col
 
 from matcher.eligibility.results import Status
-from matcher.enterprises.tables import enterprises
 from matcher.notices.tables import NoticeKind
-from matcher.population.tables import EntitlementSnapshot, MatchRun, MatchRunPolicy
+from matcher.population.tables import EntitlementChange, StatePolicy, StateRun
 from matcher.population.verdict import STATUS_CODES
 
 
-@dataclass(frozen=True, slots=True)
-class Comparison:
-    """The run to notify from and, per policy it matched, the run to compare with."""
-
-    run: MatchRun
-    baselines: Mapping[str, int | None]
-    """Policy id → the earlier run that matched it; ``None`` if none did."""
-    eligible: int
-    """Eligible (enterprise, policy) pairs in the run."""
-
-
-def comparison(session: Session, as_of: date) -> Comparison | None:
-    """The latest finished run on or before ``as_of`` and its baselines; ``None`` if no run."""
-    runs = (
-        session.execute(
-            select(MatchRun)
-            .where(col(MatchRun.finished_at).is_not(None), col(MatchRun.as_of) <= as_of)
-            .order_by(col(MatchRun.as_of), col(MatchRun.id))
-        )
-        .scalars()
-        .all()
+def unnotified_runs(session: Session) -> list[int]:
+    """The finished state runs whose changes are not enqueued yet, oldest first."""
+    listed = (
+        select(col(StateRun.id))
+        .where(col(StateRun.finished_at).is_not(None), col(StateRun.notified_at).is_(None))
+        .order_by(col(StateRun.id))
     )
-    if not runs:
-        return None
-    *earlier, latest = runs
-    matched: dict[int, list[str]] = {}
-    eligible = 0
-    listed = select(
-        col(MatchRunPolicy.run_id), col(MatchRunPolicy.policy_id), col(MatchRunPolicy.eligible)
-    ).where(col(MatchRunPolicy.run_id).in_([r.id for r in runs]))
-    for run_id, policy_id, count in session.execute(listed.order_by(col(MatchRunPolicy.policy_no))):
-        matched.setdefault(run_id, []).append(policy_id)
-        eligible += count if run_id == latest.id else 0
-    baselines = {
-        policy_id: next(
-            (r.id for r in reversed(earlier) if policy_id in matched.get(r.id or 0, ())), None
-        )
-        for policy_id in matched.get(latest.id or 0, [])
-    }
-    return Comparison(latest, baselines, eligible)
-
-
-def _baseline_run(policy_id: Any, baselines: Mapping[str, int | None]) -> Any:
-    compared = {p: run for p, run in baselines.items() if run is not None}
-    return case(compared, value=policy_id, else_=null()) if compared else null()
-
-
-def _newcomer(compared: Comparison) -> Any:
-    """True for an enterprise no baseline run judged: recorded after the last one began."""
-    runs = sorted({run for run in compared.baselines.values() if run is not None})
-    if not runs:
-        return true()
-    began = select(func.max(col(MatchRun.started_at))).where(col(MatchRun.id).in_(runs))
-    return enterprises.c.created_at > began.scalar_subquery()
+    return [run_id for run_id in session.execute(listed).scalars() if run_id is not None]
 
 
 def _event_key(kind: Any, run_id: Any, amount: Any) -> Any:
@@ -100,72 +44,38 @@ def _event_key(kind: Any, run_id: Any, amount: Any) -> Any:
     return case((kind == NoticeKind.AMOUNT_CHANGED.value, changed), else_=literal("", String))
 
 
-def changes(compared: Comparison) -> Select[Any]:
-    """One row per change: run_id, enterprise_id, policy_id, policy_version, kind, amount,
-    apply_from, event_key."""
-    latest = aliased(EntitlementSnapshot, name="latest")
-    prior = aliased(EntitlementSnapshot, name="prior")
-    matched = aliased(MatchRunPolicy, name="matched")
-    baseline = aliased(MatchRunPolicy, name="baseline")
-    first_time = [p for p, run in compared.baselines.items() if run is None]
+def changes(run_ids: Sequence[int]) -> Select[Any]:
+    """One row per change to tell, of the runs ``run_ids``: run_id, enterprise_id,
+    policy_id, policy_version, kind, amount, apply_from, event_key."""
+    change = EntitlementChange.metadata.tables["entitlement_changes"]
+    policy = StatePolicy.metadata.tables["state_policies"]
     eligible, undetermined, not_eligible = (
         STATUS_CODES[s] for s in (Status.ELIGIBLE, Status.UNDETERMINED, Status.NOT_ELIGIBLE)
     )
+    prior = change.c.prior_status
     kind = case(
-        (_newcomer(compared), NoticeKind.INITIAL.value),
-        (col(matched.policy_id).in_(first_time), NoticeKind.PUBLISHED.value),
-        (col(prior.status).is_(None), NoticeKind.ENTITLED.value),
-        (col(prior.status) == undetermined, NoticeKind.ENTITLED.value),
-        (col(prior.status) == not_eligible, NoticeKind.DATE_REACHED.value),
-        (
-            col(baseline.policy_version) != col(matched.policy_version),
-            NoticeKind.POLICY_CHANGED.value,
-        ),
-        (col(prior.amount).is_distinct_from(col(latest.amount)), NoticeKind.AMOUNT_CHANGED.value),
+        (change.c.newcomer, NoticeKind.INITIAL.value),
+        (change.c.published, NoticeKind.PUBLISHED.value),
+        (prior.is_(None), NoticeKind.ENTITLED.value),
+        (prior == undetermined, NoticeKind.ENTITLED.value),
+        (prior == not_eligible, NoticeKind.DATE_REACHED.value),
+        (change.c.prior_version != change.c.policy_version, NoticeKind.POLICY_CHANGED.value),
+        (change.c.prior_amount.is_distinct_from(change.c.amount), NoticeKind.AMOUNT_CHANGED.value),
         else_=null(),
     )
-    apply_from = case(
-        (col(prior.status) == not_eligible, col(prior.eligible_from)),
-        else_=null(),
-    )
+    apply_from = case((prior == not_eligible, change.c.prior_eligible_from), else_=null())
     found = (
         select(
-            col(latest.run_id),
-            col(latest.enterprise_id),
-            col(matched.policy_id),
-            col(matched.policy_version),
+            change.c.run_id,
+            change.c.enterprise_id,
+            policy.c.policy_id,
+            change.c.policy_version,
             kind.label("kind"),
-            col(latest.amount),
+            change.c.amount,
             apply_from.label("apply_from"),
         )
-        .select_from(latest)
-        .join(enterprises, enterprises.c.id == col(latest.enterprise_id))
-        .join(
-            matched,
-            and_(
-                col(matched.run_id) == col(latest.run_id),
-                col(matched.policy_no) == col(latest.policy_no),
-            ),
-        )
-        .outerjoin(
-            baseline,
-            and_(
-                col(baseline.run_id) == _baseline_run(col(matched.policy_id), compared.baselines),
-                col(baseline.policy_id) == col(matched.policy_id),
-            ),
-        )
-        .outerjoin(
-            prior,
-            and_(
-                col(prior.run_id) == col(baseline.run_id),
-                col(prior.policy_no) == col(baseline.policy_no),
-                col(prior.enterprise_id) == col(latest.enterprise_id),
-            ),
-        )
-        .where(
-            col(latest.run_id) == compared.run.id,
-            col(latest.status) == eligible,
-        )
+        .join(policy, policy.c.policy_no == change.c.policy_no)
+        .where(change.c.run_id.in_(list(run_ids)), change.c.status == eligible)
         .subquery("found")
     )
     return select(

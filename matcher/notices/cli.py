@@ -1,6 +1,7 @@
-"""``matcher notify``: tell enterprises what changed since the previous match run. It ends the
-nightly job, so it also writes the day's ledger checkpoint. ``matcher worker``: deliver notices
-as they come due, and run the nightly job (``match-all``, then ``notify``) on time."""
+"""``matcher notify``: tell enterprises what changed in their entitlements and was not told yet.
+It ends the nightly job, so it also writes the day's ledger checkpoint. ``matcher worker``:
+deliver notices as they come due (rendering those enqueued as facts change), and run the
+nightly job (``match-changes``, then ``notify``) on time."""
 
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -11,7 +12,7 @@ import typer
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from sqlalchemy import Engine
 
-from matcher.console import catalog_or_exit, console, database_or_exit, day_or_exit, errors
+from matcher.console import catalog_or_exit, console, database_or_exit, errors
 from matcher.db import session_scope
 from matcher.notices.channels import open_senders
 from matcher.notices.daemon import Daemon, Nightly
@@ -31,7 +32,7 @@ from matcher.notices.tables import CHANNEL_LABELS, Channel, NoticeStatus
 from matcher.notices.worker import RetryPolicy, deliver
 from matcher.payouts.ledger import LedgerInvalid, write_checkpoint
 from matcher.policies.versions import publish_catalog
-from matcher.population.cli import match_all
+from matcher.population.cli import match_changes, prune_runs
 
 
 def register(app: typer.Typer) -> None:
@@ -44,30 +45,21 @@ def notify(
     dry_run: Annotated[
         bool, typer.Option("--dry-run", help="只生成通知并显示样例，不入队、不发送")
     ] = False,
-    as_of: Annotated[
-        str | None,
-        typer.Option(
-            "--as-of", help="以该日期（YYYY-MM-DD）及之前最近一次完成的匹配为准，默认今天"
-        ),
-    ] = None,
 ) -> None:
-    """对比最近两次匹配，生成并发送惠企政策通知（短信、电子邮件、站内消息）。"""
-    day = day_or_exit(as_of)
+    """把尚未通知的资格变化生成并发送惠企政策通知（短信、电子邮件、站内消息）。"""
     engine = database_or_exit()
-    publish_catalog(engine, catalog_or_exit())  # notices quote the version a run matched under
+    publish_catalog(
+        engine, catalog_or_exit()
+    )  # notices quote the version a change was judged under
     config = notice_settings()
     with session_scope(engine) as session:
-        plan = notice_plan(session, day)
-    if plan is None:
-        _say(f"{day} 及之前没有已完成的匹配，没有可对比的变化（请先运行 matcher match-all）。")
-    else:
-        _say(
-            f"第 {plan.comparison.run.id} 次匹配（匹配日期 {plan.comparison.run.as_of}）："
-            f"符合条件 {plan.comparison.eligible:,} 项，与此前匹配相比有变化 {plan.changed:,} 项。"
-        )
+        plan = notice_plan(session)
+    _say(
+        f"当前符合条件 {plan.eligible:,} 项；尚未通知的资格变化涉及 {len(plan.runs):,} 次匹配，"
+        f"其中可通知 {plan.changed:,} 项。"
+    )
     if dry_run:
-        if plan is not None:
-            _dry_run(engine, plan, config)
+        _dry_run(engine, plan, config)
         return
     with _templates_or_exit():
         failed = _run(engine, plan, config)
@@ -113,10 +105,11 @@ class NightlyFailed(Exception):
 
 
 def _nightly(day: date) -> None:
-    """The nightly job: ``matcher match-all`` then ``matcher notify``, for ``day``."""
-    as_of = day.isoformat()
-    _step("match-all", match_all, as_of=as_of, policy=None)
-    _step("notify", notify, dry_run=False, as_of=as_of)
+    """The nightly job: ``matcher match-changes`` for ``day``, ``matcher notify``, then
+    ``matcher prune-runs``."""
+    _step("match-changes", match_changes, as_of=day.isoformat())
+    _step("notify", notify, dry_run=False)
+    _step("prune-runs", prune_runs)
 
 
 def _step(name: str, command: Callable[..., None], **options: object) -> None:
@@ -183,12 +176,10 @@ def _print_rendered(rendered: Rendered) -> None:
         _say(f"（{len(rendered.text)} 字，{rendered.segments} 条短信）")
 
 
-def _run(engine: Engine, plan: NoticePlan | None, config: NoticeSettings) -> int:
+def _run(engine: Engine, plan: NoticePlan, config: NoticeSettings) -> int:
     """Enqueue, render and deliver; how many notices failed for good."""
-    added = 0
-    if plan is not None:
-        with session_scope(engine) as session:
-            added = enqueue(session, plan)
+    with session_scope(engine) as session:
+        added = enqueue(session, plan)
     with open_senders(config) as senders, _progress() as progress:
         with session_scope(engine) as session:
             task = progress.add_task("生成通知", total=OutboxRepository(session).unrendered_count())
@@ -207,8 +198,7 @@ def _run(engine: Engine, plan: NoticePlan | None, config: NoticeSettings) -> int
         missing = [channel for channel in Channel if channel not in senders]
     with session_scope(engine) as session:
         counts = OutboxRepository(session).status_counts()
-    matched = 0 if plan is None else plan.comparison.eligible
-    changed = 0 if plan is None else plan.changed
+    matched, changed = plan.eligible, plan.changed
     failed = delivered.failed + rendered.failed
     _say(
         f"通知完成：符合条件 {matched:,} 项，有变化 {changed:,} 项；"

@@ -33,6 +33,7 @@ from matcher import clock
 from matcher.notices.channels import Sender, open_senders
 from matcher.notices.jobs import JobLease
 from matcher.notices.outbox import DUE_CHANNEL, OutboxRepository
+from matcher.notices.service import render_pending
 from matcher.notices.settings import NoticeSettings
 from matcher.notices.tables import Channel
 from matcher.notices.worker import RetryPolicy, deliver
@@ -125,12 +126,21 @@ class Daemon:
             try:
                 while not self.stopping:
                     self._nightly_if_due()
+                    self._render()
                     self._deliver(senders)
                     with self._breakable():
                         wait.wait(self._sleep(senders))
             except Stopping:
                 pass
         log.info("worker %s stopped", self.holder)
+
+    def _render(self) -> None:
+        """Render the notices enqueued since the last look (those a change of facts made)."""
+        with Session(self.engine) as session:
+            tally = render_pending(session, self.config.page_url, lambda _count: session.commit())
+            session.commit()
+        if tally.rendered or tally.failed:
+            log.info("rendered: %d notices, %d failed", tally.rendered, tally.failed)
 
     def _deliver(self, senders: dict[Channel, Sender]) -> None:
         tally = deliver(

@@ -172,7 +172,7 @@ class OutboxRepository:
     def __init__(self, session: Session) -> None:
         self.session = session
 
-    def _announce(self) -> None:
+    def announce(self) -> None:
         """Wake the listening workers when this transaction commits (PostgreSQL only; a
         transaction's identical notifications are delivered once)."""
         if self.session.get_bind().dialect.name == "postgresql":
@@ -218,7 +218,7 @@ class OutboxRepository:
         )
         added: int = self.session.connection().execute(statement).rowcount
         if any(row["status"] == NoticeStatus.PENDING for row in rows):
-            self._announce()
+            self.announce()
         return added
 
     def count(self, statement: Select[Any]) -> int:
@@ -297,7 +297,7 @@ class OutboxRepository:
         ]
         if values:
             self.session.execute(update(OutboxNotice), values)
-            self._announce()
+            self.announce()
 
     def give_up(self, reasons: Iterable[tuple[int, str]]) -> None:
         """Mark notices failed before any attempt (they cannot be rendered)."""
@@ -445,7 +445,7 @@ class OutboxRepository:
             notice, status=NoticeStatus.PENDING, next_attempt_at=at, last_error=error
         )
         if recorded:
-            self._announce()
+            self.announce()
         return recorded
 
     def release(self, notices: Iterable[ClaimedNotice]) -> int:
@@ -457,7 +457,7 @@ class OutboxRepository:
                 notice, status=NoticeStatus.PENDING, attempts=notice.attempts - 1
             )
         if released:
-            self._announce()
+            self.announce()
         return released
 
     def mark_failed(self, notice: ClaimedNotice, error: str) -> bool:

@@ -4,53 +4,59 @@ Services flush; the job commits (``render_pending`` calls back after each batch 
 can commit there, and a run cut short resumes with the rows still unrendered).
 """
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
-from datetime import date
 from typing import Any
 
 from sqlalchemy import Select
 from sqlmodel import Session
 
-from matcher.notices.changes import Comparison, changes, comparison
+from matcher.notices.changes import changes, unnotified_runs
 from matcher.notices.context import NoticeFacts, PublishedPolicies, notice_context
 from matcher.notices.outbox import OutboxRepository, candidates, not_queued
 from matcher.notices.render import Rendered, render
 from matcher.notices.sms_templates import sms_templates
 from matcher.notices.stencils import Stencils
 from matcher.notices.tables import Channel
+from matcher.population.state import StateRepository
 
 RENDER_BATCH = 2000
 
 
 @dataclass(frozen=True, slots=True)
 class NoticePlan:
-    """What changed since the previous run, and how many notices that makes."""
+    """What changed in the entitlement state since notices were last enqueued, and how many
+    notices that makes."""
 
-    comparison: Comparison
+    runs: Sequence[int]
+    """The state runs whose changes the plan tells."""
     changes: Select[Any]
     changed: int
     """(enterprise, policy) pairs with something to tell."""
     notices: int
     """Notices to enqueue: one per change and channel, none already in the outbox."""
+    eligible: int
+    """Eligible (enterprise, policy) pairs in the state."""
 
 
-def notice_plan(session: Session, as_of: date) -> NoticePlan | None:
-    """Compare the latest finished run on or before ``as_of`` with its baselines; ``None``
-    if there is no finished run."""
-    compared = comparison(session, as_of)
-    if compared is None:
-        return None
-    found = changes(compared)
+def notice_plan(session: Session) -> NoticePlan:
+    """The changes of every state run not told yet."""
+    runs = unnotified_runs(session)
+    found = changes(runs)
     repository = OutboxRepository(session)
     return NoticePlan(
-        compared, found, repository.count(found), repository.count(not_queued(candidates(found)))
+        runs,
+        found,
+        repository.count(found),
+        repository.count(not_queued(candidates(found))),
+        StateRepository(session).eligible_count(),
     )
 
 
 def enqueue(session: Session, plan: NoticePlan) -> int:
-    """Enqueue the notices of ``plan``; how many were added."""
+    """Enqueue the notices of ``plan``, and mark its runs told; how many were added."""
     added = OutboxRepository(session).enqueue(plan.changes)
+    StateRepository(session).mark_notified(plan.runs)
     session.flush()
     return added
 

@@ -230,6 +230,13 @@ class HowToApply(_Strict):
     how: str | None = Field(None, description="申报方式，如 汇算清缴时自行申报享受")
 
 
+class PublicNotice(_Strict):
+    """The 公示 period a policy's own text sets before its payments are made."""
+
+    days: int = Field(ge=1, le=60, description="公示天数（自然日）")
+    source: str = Field(min_length=1, description="出处：文号及条款")
+
+
 class Policy(_Strict):
     id: str = Field(pattern=POLICY_ID)
     title: str = Field(min_length=1)
@@ -247,6 +254,10 @@ class Policy(_Strict):
     criteria: tuple[Criterion, ...] = Field(min_length=1)
     processing_time: ProcessingTime | None = None
     apply: HowToApply
+    no_application: bool = Field(
+        False, description="免申即享：所需信息全部来自权威部门，经公示后批量兑现，企业无需申请"
+    )
+    public_notice: PublicNotice | None = Field(None, description="原文规定的公示期")
     assumptions: tuple[str, ...] = ()
 
     @model_validator(mode="after")

@@ -3,7 +3,7 @@
 import os
 import time
 from collections.abc import Sequence
-from datetime import date
+from datetime import date, timedelta
 from typing import Annotated
 
 import typer
@@ -11,10 +11,14 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from rich.table import Table
 from sqlalchemy import Engine
 
+from matcher.clock import now
+from matcher.config import settings
 from matcher.console import catalog_or_exit, console, database_or_exit, day_or_exit, errors
 from matcher.db import session_scope
 from matcher.policies.compile import CompiledPolicy
 from matcher.policies.versions import publish
+from matcher.population.incremental import advance
+from matcher.population.retention import prune
 from matcher.population.service import (
     PolicyTally,
     UnknownPolicy,
@@ -22,14 +26,18 @@ from matcher.population.service import (
     policies_not_yet_matched,
     policies_to_match,
 )
+from matcher.population.state import StateRepository
 from matcher.population.tables import MatchRun
 
 AsOf = Annotated[str | None, typer.Option("--as-of", help="匹配日期 YYYY-MM-DD，默认今天")]
 
 
 def register(app: typer.Typer, policies_app: typer.Typer) -> None:
-    """Add ``match-all`` to ``app`` and ``publish`` to the ``policies`` group."""
+    """Add ``match-all`` and ``match-changes`` to ``app`` and ``publish`` to the ``policies``
+    group."""
     app.command("match-all")(match_all)
+    app.command("match-changes")(match_changes)
+    app.command("prune-runs")(prune_runs)
     policies_app.command("publish")(publish_policies)
 
 
@@ -39,7 +47,7 @@ def match_all(
         str | None, typer.Option("--policy", help="只匹配这一项政策（政策 id），如新发布的政策")
     ] = None,
 ) -> None:
-    """在数据库内匹配全部企业与在施政策，写入本次匹配的资格快照。"""
+    """在数据库内匹配全部企业与在施政策，写入本次匹配的资格快照，并据此校正当前资格。"""
     day = day_or_exit(as_of)
     try:
         policies = policies_to_match(catalog_or_exit(), day, policy)
@@ -67,6 +75,30 @@ def publish_policies(as_of: AsOf = None) -> None:
     _match(engine, unmatched, day)
 
 
+def match_changes(as_of: AsOf = None) -> None:
+    """只重新判定可能变化的部分：新发布或新版本的政策、日期届满的企业、此前未及判定的资料变更。"""
+    day = day_or_exit(as_of)
+    catalog = catalog_or_exit()
+    started = time.perf_counter()
+    with session_scope(database_or_exit()) as session:
+        run = advance(session, catalog, day)
+    console.print(
+        f"增量匹配完成（匹配日期 {day}）：判定后资格有变化 {run.changed:,} 项，"
+        f"用时 {time.perf_counter() - started:.1f} 秒。"
+    )
+
+
+def prune_runs() -> None:
+    """删除超过保留期（MATCHER_RUN_RETENTION_DAYS）的匹配快照与已通知的资格变化记录。"""
+    days = settings().run_retention_days
+    with session_scope(database_or_exit()) as session:
+        pruned = prune(session, now() - timedelta(days=days))
+    console.print(
+        f"已删除 {days} 天前的全量匹配 {pruned.match_runs:,} 次、"
+        f"已通知的增量匹配 {pruned.state_runs:,} 次（最近一次全量匹配始终保留）。"
+    )
+
+
 def _match(engine: Engine, policies: Sequence[CompiledPolicy], day: date) -> None:
     """Match ``policies`` with a progress bar, committing after each, then the summary.
 
@@ -84,8 +116,12 @@ def _match(engine: Engine, policies: Sequence[CompiledPolicy], day: date) -> Non
             progress.update(task, advance=1, description=tally.title)
 
         run = match_population(engine, policies, day, connections, step)
+    with session_scope(engine) as session:
+        repaired = StateRepository(session).last_sweep()  # the run's reconciliation
+    assert repaired is not None
     ordered = [tallies[p.id] for p in policies]
     _summary(run, ordered, time.perf_counter() - started)
+    console.print(f"当前资格已按本次匹配校正：有变化 {repaired.changed:,} 项。")
 
 
 def _progress() -> Progress:

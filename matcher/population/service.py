@@ -21,6 +21,7 @@ from matcher.eligibility.results import Status
 from matcher.policies.catalog import Catalog
 from matcher.policies.compile import CompiledPolicy
 from matcher.population.repository import MatchRepository
+from matcher.population.state import reconcile
 from matcher.population.tables import MatchRun
 
 
@@ -109,7 +110,8 @@ def match_population(
     connections: int = 1,
     on_step: Callable[[PolicyTally], None] | None = None,
 ) -> MatchRun:
-    """Judge every enterprise on record under each of ``policies``; the finished run (its
+    """Judge every enterprise on record under each of ``policies`` and bring the entitlement
+    state in line (:func:`~matcher.population.state.reconcile`); the finished run (its
     tallies are its ``match_run_policies`` rows, :meth:`MatchRepository.tallies`).
 
     The policies are shared among ``connections`` connections, each committing after every
@@ -144,5 +146,6 @@ def match_population(
         stored = session.get(MatchRun, run_id)
         assert stored is not None
         stored.finished_at = now()
+        reconcile(session, stored)
         session.commit()
         return stored

@@ -19,7 +19,7 @@ after the run's own.
 from datetime import date, datetime
 from decimal import Decimal
 
-from sqlalchemy import SmallInteger, UniqueConstraint
+from sqlalchemy import Index, SmallInteger, UniqueConstraint, text
 from sqlmodel import Field, SQLModel
 
 from matcher.clock import now
@@ -69,3 +69,95 @@ class EntitlementSnapshot(SQLModel, table=True):
     """A code of :data:`matcher.population.verdict.STATUS_CODES`."""
     amount: Decimal | None = Field(default=None, max_digits=18, decimal_places=2)
     eligible_from: date | None = None
+
+
+class StatePolicy(SQLModel, table=True):
+    """A policy the entitlement state holds: the number its rows carry, the version they were
+    judged under, and the day they were last brought up to."""
+
+    __tablename__ = "state_policies"
+
+    policy_no: int = Field(primary_key=True, sa_type=SmallInteger)
+    policy_id: str = Field(max_length=64, unique=True)
+    policy_version: str = Field(max_length=64)
+    judged_on: date
+
+
+class Entitlement(SQLModel, table=True):
+    """An enterprise's current entitlement under one policy of the state: the rows a snapshot
+    would keep (eligible, undetermined, waiting for ``eligible_from``); no row is not
+    eligible."""
+
+    __tablename__ = "entitlements"
+    __table_args__ = (
+        Index("ix_entitlements_enterprise", "enterprise_id"),
+        Index(
+            "ix_entitlements_waiting",
+            "eligible_from",
+            postgresql_where=text("eligible_from IS NOT NULL"),
+            sqlite_where=text("eligible_from IS NOT NULL"),
+        ),
+    )
+
+    policy_no: int = Field(primary_key=True, sa_type=SmallInteger)
+    enterprise_id: int = Field(primary_key=True)
+    status: int = Field(sa_type=SmallInteger)
+    """A code of :data:`matcher.population.verdict.STATUS_CODES`."""
+    amount: Decimal | None = Field(default=None, max_digits=18, decimal_places=2)
+    eligible_from: date | None = None
+
+
+class StateRun(SQLModel, table=True):
+    """One bringing up to date of the state: for changed facts, by night, or a full match."""
+
+    __tablename__ = "state_runs"
+
+    id: int | None = Field(default=None, primary_key=True)
+    cause: str = Field(max_length=16)
+    """``facts`` (an enterprise's facts were written), ``nightly`` or ``match`` (a full run)."""
+    as_of: date
+    started_at: datetime = Field(default_factory=now, sa_type=UtcDateTime)
+    finished_at: datetime | None = Field(default=None, sa_type=UtcDateTime)
+    judged: int = Field(default=0, ge=0)
+    """(enterprise, policy) pairs judged."""
+    changed: int = Field(default=0, ge=0)
+    notified_at: datetime | None = Field(default=None, sa_type=UtcDateTime)
+    """When its changes were enqueued as notices."""
+
+
+class EntitlementChange(SQLModel, table=True):
+    """One change of the state, before and after: what notices are made of.
+
+    ``status`` empty: the enterprise no longer holds the entitlement (not eligible, or the
+    policy left force). ``newcomer``: the enterprise was never judged before; ``published``:
+    the policy was never in the state before.
+    """
+
+    __tablename__ = "entitlement_changes"
+    __table_args__ = (Index("ix_entitlement_changes_run", "run_id", "policy_no"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    run_id: int
+    enterprise_id: int
+    policy_no: int = Field(sa_type=SmallInteger)
+    prior_status: int | None = Field(default=None, sa_type=SmallInteger)
+    status: int | None = Field(default=None, sa_type=SmallInteger)
+    prior_amount: Decimal | None = Field(default=None, max_digits=18, decimal_places=2)
+    amount: Decimal | None = Field(default=None, max_digits=18, decimal_places=2)
+    prior_eligible_from: date | None = None
+    eligible_from: date | None = None
+    prior_version: str | None = Field(default=None, max_length=64)
+    policy_version: str = Field(max_length=64)
+    newcomer: bool = False
+    published: bool = False
+
+
+class JudgedEnterprise(SQLModel, table=True):
+    """An enterprise the state has judged at least once (so its next notice is not its first)
+    since the latest run that judged every enterprise on record: those on record before that
+    run began need no row."""
+
+    __tablename__ = "judged_enterprises"
+
+    enterprise_id: int = Field(primary_key=True)
+    judged_on: date

@@ -110,11 +110,13 @@ def _eligible_from(
     return case((within, day))
 
 
-def entitlement_select(
-    policy: CompiledPolicy, as_of: date, run_id: int, policy_no: int
+def verdicts(
+    policy: CompiledPolicy, as_of: date, scope: ColumnElement[bool] | None = None
 ) -> Select[Any]:
-    """The snapshot rows of ``policy`` (number ``policy_no`` of run ``run_id``) for every
-    enterprise, in :data:`SNAPSHOT_COLUMNS` order."""
+    """Every enterprise's verdict under ``policy`` on ``as_of`` (steps 1 and 2 above), or
+    only of those ``scope`` (a condition on ``enterprises``) selects: its ``id``, ``status``
+    code, ``eligible_from``, ``amount`` in yuan, and the ``product`` of its criteria's outcome
+    codes (0 when one failed)."""
     facts = sql_facts(policy.schema, as_of, policy.declared)
     criteria = {f"c{i}": _outcome(c, facts) for i, c in enumerate(policy.criteria)}
     timed = {
@@ -127,14 +129,17 @@ def entitlement_select(
         if policy.amount is None
         else compile_fen(policy.amount.node, facts)
     )
-    first = sql_select(
+    first: Select[Any] = sql_select(
         enterprises.c.id,
         *(outcome.label(name) for name, outcome in criteria.items()),
         *(day.label(f"d{index}") for index, day in timed.items()),
         fen.label("fen"),
-    ).subquery("outcomes")
+    )
+    if scope is not None:
+        first = first.where(scope)
+    outcomes_query = first.subquery("outcomes")
 
-    outcomes = [first.c[name] for name in criteria]
+    outcomes = [outcomes_query.c[name] for name in criteria]
     product = reduce(operator.mul, outcomes)
     status = case(
         {FAILED: STATUS_CODES[Status.NOT_ELIGIBLE], PASSED: STATUS_CODES[Status.ELIGIBLE]},
@@ -142,21 +147,42 @@ def entitlement_select(
         else_=STATUS_CODES[Status.UNDETERMINED],
     )
     waiting = _eligible_from(
-        outcomes, {i: first.c[f"d{i}"] for i in timed}, policy.policy.effective
+        outcomes, {i: outcomes_query.c[f"d{i}"] for i in timed}, policy.policy.effective
     )
-    amount = first.c.fen / literal(Decimal(100), Numeric())
-    second = sql_select(
-        first.c.id,
+    amount = outcomes_query.c.fen / literal(Decimal(100), Numeric())
+    return sql_select(
+        outcomes_query.c.id,
         status.label("status"),
         (cast(null(), Date()) if waiting is None else waiting).label("eligible_from"),
         amount.label("amount"),
         product.label("product"),
-    ).subquery("verdicts")
+    )
 
+
+def entitlement_select(
+    policy: CompiledPolicy, as_of: date, run_id: int, policy_no: int
+) -> Select[Any]:
+    """The snapshot rows of ``policy`` (number ``policy_no`` of run ``run_id``) for every
+    enterprise, in :data:`SNAPSHOT_COLUMNS` order."""
+    kept = kept_verdicts(policy, as_of).subquery("kept")
     return sql_select(
         literal(run_id),
         literal(policy_no, SmallInteger()),
-        second.c.id,
+        kept.c.enterprise_id,
+        kept.c.status,
+        kept.c.amount,
+        kept.c.eligible_from,
+    )
+
+
+def kept_verdicts(
+    policy: CompiledPolicy, as_of: date, scope: ColumnElement[bool] | None = None
+) -> Select[Any]:
+    """The verdicts a snapshot or the state keeps (enterprise_id, status, amount,
+    eligible_from; step 3 above) of the enterprises ``scope`` selects, or of every one."""
+    second = verdicts(policy, as_of, scope).subquery("verdicts")
+    return sql_select(
+        second.c.id.label("enterprise_id"),
         second.c.status,
         second.c.amount,
         second.c.eligible_from,

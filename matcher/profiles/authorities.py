@@ -50,6 +50,37 @@ PROFILE_AUTHORITIES: dict[str, Authority] = {
 """The authority of each profile field (``facts`` aside: its entries name their own)."""
 
 SELF_DECLARED: Authority = "self_declared"
+NOT_AN_AUTHORITY: tuple[Authority, ...] = (SELF_DECLARED, "staff")
+"""Who supplies a fact that no authority's record holds: the enterprise's own statement, or
+what the window verified from materials. A 免申即享 policy reads none of them."""
+
+DERIVED_INPUTS: dict[str, tuple[str, ...]] = {
+    "registered_in_jiyuan": ("registration_area",),
+    "industry_section": ("industry_code",),
+    "size_category": ("industry_code",),
+    "size_class": ("industry_code", "employees", "operating_revenue", "total_assets"),
+    "small_low_profit": (
+        "fiscal_year",
+        "annual_taxable_income",
+        "average_employees",
+        "average_total_assets",
+        "restricted_industry",
+    ),
+    "small_low_profit_saving": (
+        "fiscal_year",
+        "annual_taxable_income",
+        "average_employees",
+        "average_total_assets",
+        "restricted_industry",
+    ),
+    "founder_first_time": ("founders",),
+}
+"""The recorded facts each derived fact (:mod:`matcher.profiles.derived`) is computed from."""
+
+
+def recorded_inputs(name: str) -> tuple[str, ...]:
+    """The recorded facts behind ``enterprise.<name>``: itself, or what it is derived from."""
+    return DERIVED_INPUTS.get(name, (name,))
 
 
 def authority_of(name: str, declared: DeclaredFacts) -> Authority:

@@ -154,6 +154,12 @@ def read_claim_form(policy: Policy, posted: Mapping[str, str], staff: bool) -> C
     return ClaimForm(fields, shown, parsed=ClaimInput(facts, claim_date, payee))
 
 
+def read_payee(posted: Mapping[str, str]) -> tuple[Payee | None, dict[str, list[str]]]:
+    """The account of a form that asks for nothing else, and each part's problem."""
+    errors: dict[str, list[str]] = defaultdict(list)
+    return _payee(posted, errors), dict(errors)
+
+
 def _payee(posted: Mapping[str, str], errors: dict[str, list[str]]) -> Payee | None:
     """The account typed, each part's problem beside its field; ``None`` if left empty."""
     typed = {name: posted.get(name, "") for name in _PAYEE_PARTS}

@@ -16,6 +16,7 @@ from matcher.notices.contacts import Actor, ContactBook
 from matcher.notices.service import enqueue, notice_plan, render_pending
 from matcher.notices.tables import Channel, ContactOrigin, NoticeContact, NoticeTopic
 from matcher.policies.catalog import default_catalog
+from matcher.population.state import reconcile
 from matcher.population.tables import EntitlementSnapshot, MatchRun, MatchRunPolicy
 from matcher.population.verdict import STATUS_CODES
 
@@ -57,9 +58,11 @@ def waiting(day: date, amount: str = "5000") -> Snap:
 UNDETERMINED = Snap("undetermined")
 
 
-def add_enterprises(session: Session, count: int, contacts: bool = True) -> list[int]:
-    """Enterprises 1…count, each with an e-mail address and a mobile number unless told."""
-    ids = list(range(1, count + 1))
+def add_enterprises(
+    session: Session, count: int, contacts: bool = True, first: int = 1
+) -> list[int]:
+    """Enterprises first…count, each with an e-mail address and a mobile number unless told."""
+    ids = list(range(first, count + 1))
     rows = [{"id": i, "uscc": uscc(i), "name": f"济源测试企业{i}有限公司"} for i in ids]
     session.execute(insert(enterprises), rows)
     if contacts:
@@ -128,6 +131,8 @@ def add_run(
             )
         )
     session.flush()
+    if finished:
+        reconcile(session, run)
     return run.id
 
 
@@ -143,7 +148,7 @@ def queue_news(engine: Engine, count: int, page_url: str) -> int:
     """:func:`news_for_all`, enqueued and rendered: three notices per enterprise."""
     with Session(engine) as session:
         news_for_all(session, count)
-        plan = notice_plan(session, AFTER)
+        plan = notice_plan(session)
         assert plan is not None
         added = enqueue(session, plan)
         render_pending(session, page_url)

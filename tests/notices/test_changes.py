@@ -1,15 +1,14 @@
-"""Change detection between two match runs: each trigger once, nothing for what stayed."""
+"""Which changes of the entitlement state make a notice: each trigger once, nothing for what
+stayed, and nothing told twice."""
 
-from datetime import date, timedelta
+from datetime import date
 from decimal import Decimal
 
-from sqlalchemy import Engine, insert
-from sqlmodel import Session
+from sqlalchemy import Engine, select
+from sqlmodel import Session, col
 
-from matcher.enterprises.tables import enterprises
-from matcher.notices.changes import comparison
-from matcher.notices.service import notice_plan
-from matcher.population.tables import MatchRun
+from matcher.notices.service import enqueue, notice_plan
+from matcher.population.tables import StateRun
 from tests.notices.factories import (
     AFTER,
     BEFORE,
@@ -21,7 +20,6 @@ from tests.notices.factories import (
     add_enterprises,
     add_run,
     eligible,
-    uscc,
     version,
     waiting,
 )
@@ -31,15 +29,19 @@ OLD = "0" * 64
 Change = tuple[int, str, str, Decimal | None, date | None]
 
 
-def _changes(session: Session, as_of: date = AFTER) -> set[Change]:
-    plan = notice_plan(session, as_of)
-    assert plan is not None
+def _changes(session: Session) -> set[Change]:
+    plan = notice_plan(session)
     rows = session.execute(plan.changes).mappings()
     found = {
         (r["enterprise_id"], r["policy_id"], r["kind"], r["amount"], r["apply_from"]) for r in rows
     }
     assert plan.changed == len(found)
     return found
+
+
+def _told(session: Session) -> None:
+    """Enqueue what the state runs so far have to tell."""
+    enqueue(session, notice_plan(session))
 
 
 def test_each_trigger_and_nothing_for_what_stayed(engine: Engine) -> None:
@@ -59,6 +61,7 @@ def test_each_trigger_and_nothing_for_what_stayed(engine: Engine) -> None:
             },
             [STARTUP, RND, LOAN],
         )
+        _told(session)
         add_run(
             session,
             AFTER,
@@ -96,64 +99,63 @@ def test_an_unchanged_population_gives_nothing(engine: Engine) -> None:
     with Session(engine) as session:
         add_enterprises(session, 3, contacts=False)
         add_run(session, BEFORE, rows, [STARTUP, RND])
+        _told(session)
         add_run(session, AFTER, rows, [STARTUP, RND])
         assert _changes(session) == set()
+        changed = session.execute(select(col(StateRun.changed)).order_by(col(StateRun.id)))
+        assert list(changed.scalars()) == [3, 0]
 
 
 def test_a_run_of_one_policy_neither_hides_nor_repeats_the_others(engine: Engine) -> None:
     with Session(engine) as session:
         add_enterprises(session, 2, contacts=False)
-        full = add_run(session, BEFORE, {(1, RND): eligible("100")}, [STARTUP, RND])
-        partial = add_run(session, date(2020, 9, 1), {(2, STARTUP): eligible()}, [STARTUP])
-        assert _changes(session, date(2020, 9, 1)) == {
-            (2, STARTUP, "entitled", Decimal("5000.00"), None)
-        }
+        add_run(session, BEFORE, {(1, RND): eligible("100")}, [STARTUP, RND])
+        _told(session)
+        add_run(session, date(2020, 9, 1), {(2, STARTUP): eligible()}, [STARTUP])
+        assert _changes(session) == {(2, STARTUP, "entitled", Decimal("5000.00"), None)}
+        _told(session)
         add_run(
             session, AFTER, {(1, RND): eligible("100"), (2, STARTUP): eligible()}, [STARTUP, RND]
         )
         assert _changes(session) == set()
-        compared = comparison(session, AFTER)
-        assert compared is not None
-        assert compared.baselines == {RND: full, STARTUP: partial}
 
 
-def test_runs_are_chosen_by_date_and_unfinished_ones_ignored(engine: Engine) -> None:
+def test_unfinished_runs_change_nothing_and_told_changes_are_not_told_again(
+    engine: Engine,
+) -> None:
     with Session(engine) as session:
         add_enterprises(session, 2, contacts=False)
-        assert notice_plan(session, AFTER) is None
-        first = add_run(session, BEFORE, {(1, STARTUP): eligible()}, [STARTUP])
+        assert _changes(session) == set()
+        add_run(session, BEFORE, {(1, STARTUP): eligible()}, [STARTUP])
+        # the first the enterprise hears of what it may have: news to it, the policy is not new
+        assert _changes(session) == {(1, STARTUP, "initial", Decimal("5000.00"), None)}
+        _told(session)
+        assert _changes(session) == set()
         add_run(session, AFTER, {(1, STARTUP): eligible(), (2, STARTUP): eligible()}, [STARTUP])
         add_run(session, AFTER, {}, [STARTUP], finished=False)
+        # judged (not eligible) by the first run, so not its first news
         assert _changes(session) == {(2, STARTUP, "entitled", Decimal("5000.00"), None)}
-        # on an earlier date the latest run is the first, with nothing to compare it with:
-        # what the enterprise may have is news to it, the policy is not new
-        assert _changes(session, BEFORE) == {(1, STARTUP, "initial", Decimal("5000.00"), None)}
-        compared = comparison(session, BEFORE)
-        assert compared is not None and compared.run.id == first
-        assert compared.eligible == 1
+        assert notice_plan(session).eligible == 2
 
 
-def test_the_version_of_the_latest_run_is_the_one_reported(engine: Engine) -> None:
+def test_the_version_judged_is_the_one_reported(engine: Engine) -> None:
     with Session(engine) as session:
         add_enterprises(session, 1, contacts=False)
         add_run(session, BEFORE, {(1, STARTUP): eligible(version=OLD)}, [STARTUP])
+        _told(session)
         add_run(session, AFTER, {(1, STARTUP): eligible()}, [STARTUP])
-        plan = notice_plan(session, AFTER)
-        assert plan is not None
+        plan = notice_plan(session)
         (row,) = session.execute(plan.changes).mappings()
         assert row["policy_version"] == version(STARTUP)
-        assert row["run_id"] == plan.comparison.run.id
+        assert [row["run_id"]] == list(plan.runs)
 
 
-def test_an_enterprise_no_earlier_run_judged_hears_what_it_may_have(engine: Engine) -> None:
+def test_an_enterprise_never_judged_hears_what_it_may_have(engine: Engine) -> None:
     with Session(engine) as session:
         add_enterprises(session, 1, contacts=False)
-        before = add_run(session, BEFORE, {(1, STARTUP): eligible()}, [STARTUP])
-        began = session.get_one(MatchRun, before).started_at
-        session.execute(
-            insert(enterprises),
-            [{"id": 2, "uscc": uscc(2), "name": "新登记企业", "created_at": began + timedelta(1)}],
-        )
+        add_run(session, BEFORE, {(1, STARTUP): eligible()}, [STARTUP])
+        _told(session)
+        add_enterprises(session, 2, contacts=False, first=2)
         add_run(
             session,
             AFTER,
@@ -169,14 +171,18 @@ def test_an_enterprise_no_earlier_run_judged_hears_what_it_may_have(engine: Engi
 def test_each_change_of_amount_under_one_version_has_its_own_event_key(engine: Engine) -> None:
     with Session(engine) as session:
         add_enterprises(session, 1, contacts=False)
-        add_run(session, BEFORE, {(1, STARTUP): eligible("5000")}, [STARTUP])
-        second = add_run(session, date(2020, 9, 1), {(1, STARTUP): eligible("6000.5")}, [STARTUP])
-        third = add_run(session, AFTER, {(1, STARTUP): eligible("5000")}, [STARTUP])
-        keys = [_event_keys(session, day) for day in (BEFORE, date(2020, 9, 1), AFTER)]
-        assert keys == [{""}, {f"600050@{second}"}, {f"500000@{third}"}]
-
-
-def _event_keys(session: Session, as_of: date) -> set[str]:
-    plan = notice_plan(session, as_of)
-    assert plan is not None
-    return {row["event_key"] for row in session.execute(plan.changes).mappings()}
+        keys = []
+        for day, amount in ((BEFORE, "5000"), (date(2020, 9, 1), "6000.5"), (AFTER, "5000")):
+            add_run(session, day, {(1, STARTUP): eligible(amount)}, [STARTUP])
+            plan = notice_plan(session)
+            keys.append(
+                {
+                    (row["event_key"], row["run_id"])
+                    for row in session.execute(plan.changes).mappings()
+                }
+            )
+            _told(session)
+        (first,), (second,), (third,) = keys
+        assert first[0] == ""
+        assert second == (f"600050@{second[1]}", second[1])
+        assert third == (f"500000@{third[1]}", third[1])

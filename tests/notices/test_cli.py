@@ -43,11 +43,9 @@ def test_a_dry_run_renders_a_sample_and_stores_nothing(
     with Session(published) as session:
         news_for_all(session, 2)
         session.commit()
-    result = runner.invoke(app, ["notify", "--dry-run", "--as-of", "2020-10-01"])
+    result = runner.invoke(app, ["notify", "--dry-run"])
     assert result.exit_code == 0, result.output
-    assert (
-        "次匹配（匹配日期 2020-10-01）：符合条件 2 项，与此前匹配相比有变化 2 项。" in result.stdout
-    )
+    assert "当前符合条件 2 项；尚未通知的资格变化涉及 2 次匹配，其中可通知 2 项。" in result.stdout
     assert "样例：短信（济源测试企业1有限公司）" in result.stdout
     assert "【惠企政策】贵企业已符合《一次性开业补贴》申请条件" in result.stdout
     assert "试运行完成：将新入队通知 6 条，已生成 6 条，无法生成 0 条；未入队，未发送。" in (
@@ -62,7 +60,7 @@ def test_a_run_enqueues_renders_and_sends_once(
     with Session(published) as session:
         news_for_all(session, 2)
         session.commit()
-    result = runner.invoke(app, ["notify", "--as-of", "2020-10-01"])
+    result = runner.invoke(app, ["notify"])
     assert result.exit_code == 0, result.output
     assert (
         "通知完成：符合条件 2 项，有变化 2 项；新入队 6 条，已生成 6 条，"
@@ -70,7 +68,7 @@ def test_a_run_enqueues_renders_and_sends_once(
     )
     assert len(inbox.messages) == 4
 
-    again = runner.invoke(app, ["notify", "--as-of", "2020-10-01"])
+    again = runner.invoke(app, ["notify"])
     assert again.exit_code == 0, again.output
     assert "新入队 0 条，已生成 0 条，已发送 0 条" in again.stdout
     assert _queued(published) == 6 and len(inbox.messages) == 4
@@ -83,7 +81,7 @@ def test_unconfigured_channels_keep_their_notices_queued(
     with Session(published) as session:
         news_for_all(session, 1)
         session.commit()
-    result = runner.invoke(app, ["notify", "--as-of", "2020-10-01"])
+    result = runner.invoke(app, ["notify"])
     assert result.exit_code == 0, result.output
     assert "已发送 1 条" in result.stdout
     assert "仍在队列中、尚未发送 2 条" in result.stdout
@@ -102,7 +100,7 @@ def test_a_notice_that_failed_for_good_fails_the_run_and_one_to_retry_stays_queu
         session.commit()
     smtp[1].refuse["ent1@example.com"] = "550 5.1.1 No such user"
     webhook.script["+8613900000002"] = [503]  # tried again later
-    result = runner.invoke(app, ["notify", "--as-of", "2020-10-01"])
+    result = runner.invoke(app, ["notify"])
     assert result.exit_code == 1, result.output
     assert "已发送 4 条，待重试 1 条，失败 1 条。" in result.stdout
     assert "仍在队列中、尚未发送 1 条" in result.stdout
@@ -110,38 +108,32 @@ def test_a_notice_that_failed_for_good_fails_the_run_and_one_to_retry_stays_queu
     assert len(ledger_checkpoints.read_text("utf-8").splitlines()) == 1  # written all the same
 
 
-def test_without_a_finished_run_there_is_nothing_to_compare(app: typer.Typer) -> None:
-    result = runner.invoke(app, ["notify", "--as-of", "2020-10-01"])
+def test_without_a_finished_run_there_is_nothing_to_tell(app: typer.Typer) -> None:
+    result = runner.invoke(app, ["notify"])
     assert result.exit_code == 0, result.output
-    assert "2020-10-01 及之前没有已完成的匹配" in result.stdout
+    assert "当前符合条件 0 项；尚未通知的资格变化涉及 0 次匹配，其中可通知 0 项。" in result.stdout
 
 
 def test_the_nightly_run_ends_with_a_ledger_checkpoint(
     app: typer.Typer, ledger_checkpoints: Path
 ) -> None:
-    dry = runner.invoke(app, ["notify", "--dry-run", "--as-of", "2020-10-01"])
+    dry = runner.invoke(app, ["notify", "--dry-run"])
     assert dry.exit_code == 0, dry.output
     assert not ledger_checkpoints.exists()
-    result = runner.invoke(app, ["notify", "--as-of", "2020-10-01"])
+    result = runner.invoke(app, ["notify"])
     assert result.exit_code == 0, result.output
     [line] = ledger_checkpoints.read_text("utf-8").splitlines()
     assert line.startswith(f"0 {'0' * 64} ")
     assert f"账本检查点：{line}" in result.stdout
     with ledger_checkpoints.open("a", encoding="utf-8") as file:
         file.write("forged\n")
-    refused = runner.invoke(app, ["notify", "--as-of", "2020-10-01"])
+    refused = runner.invoke(app, ["notify"])
     assert refused.exit_code == 1
     assert "账本核验未通过，不写入检查点：检查点文件第 2 行格式或签名无效。" in refused.stderr
     assert len(ledger_checkpoints.read_text("utf-8").splitlines()) == 2
 
 
-def test_a_bad_date_is_refused(app: typer.Typer) -> None:
-    result = runner.invoke(app, ["notify", "--as-of", "2020-13-01"])
-    assert result.exit_code == 2
-    assert "日期无效：2020-13-01" in result.stderr
-
-
-@pytest.mark.parametrize("command", [["notify", "--as-of", "2020-10-01"], ["worker"]])
+@pytest.mark.parametrize("command", [["notify"], ["worker"]])
 def test_template_mode_refuses_to_start_without_every_template(
     app: typer.Typer,
     webhook: Webhook,

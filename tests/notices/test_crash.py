@@ -23,7 +23,7 @@ from sqlmodel import Session, col, select
 
 from matcher.notices.settings import NoticeSettings
 from matcher.notices.tables import Channel, OutboxNotice
-from tests.notices.factories import AFTER, news_for_all
+from tests.notices.factories import news_for_all
 from tests.notices.receivers import Inbox
 
 pytestmark = pytest.mark.slow
@@ -62,7 +62,7 @@ class Runs:
         self.started = time.monotonic()
         with self.log.open("ab") as log:
             self.process = subprocess.Popen(
-                [sys.executable, "-m", "matcher", "notify", "--as-of", AFTER.isoformat()],
+                [sys.executable, "-m", "matcher", "notify"],
                 env=self.environment,
                 stdout=log,
                 stderr=subprocess.STDOUT,

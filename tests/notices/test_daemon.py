@@ -14,7 +14,7 @@ from matcher import clock
 from matcher.notices.daemon import Nightly
 from matcher.notices.settings import NoticeSettings
 from matcher.notices.tables import JobRun, OutboxNotice
-from matcher.population.tables import MatchRun
+from matcher.population.tables import StateRun
 from tests.notices.conftest import PAGE
 from tests.notices.factories import queue_news
 from tests.notices.processes import Worker, worker_environment
@@ -82,7 +82,7 @@ def test_two_workers_run_the_nightly_job_once(
     assert [worker.stop() for worker in workers] == [0, 0]
     with Session(published) as session:
         [run] = session.exec(select(JobRun)).all()
-        runs = session.exec(select(func.count()).select_from(MatchRun)).one()
+        runs = session.exec(select(func.count()).select_from(StateRun)).one()
     assert (run.job, run.day, run.error) == ("nightly", clock.today(), None)
     assert runs == 1
     ran = [f"nightly job for {run.day} finished" in worker.output() for worker in workers]

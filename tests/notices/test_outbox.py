@@ -14,7 +14,7 @@ DAYS = (BEFORE, date(2020, 9, 1), date(2020, 10, 1), date(2020, 11, 1))
 
 
 def _enqueue(session: Session, as_of: date) -> int:
-    plan = notice_plan(session, as_of)
+    plan = notice_plan(session)
     assert plan is not None
     return enqueue(session, plan)
 

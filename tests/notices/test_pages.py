@@ -22,7 +22,7 @@ def test_a_notice_that_cannot_be_rendered_fails_with_its_reason(published: Engin
         add_enterprises(session, 1)
         add_run(session, BEFORE, {}, [STARTUP])
         add_run(session, AFTER, {(1, STARTUP): eligible(version=unpublished)}, [STARTUP])
-        plan = notice_plan(session, AFTER)
+        plan = notice_plan(session)
         assert plan is not None and enqueue(session, plan) == 3
         tally = render_pending(session, PAGE)
         assert (tally.rendered, tally.failed) == (0, 3)

@@ -11,7 +11,16 @@ from stdnum.cn import uscc as uscc_code
 from matcher.enterprises.repository import row_values
 from matcher.enterprises.tables import enterprises
 from matcher.policies.catalog import default_catalog
-from matcher.population.tables import EntitlementSnapshot, MatchRun, MatchRunPolicy
+from matcher.population.tables import (
+    Entitlement,
+    EntitlementChange,
+    EntitlementSnapshot,
+    JudgedEnterprise,
+    MatchRun,
+    MatchRunPolicy,
+    StatePolicy,
+    StateRun,
+)
 from matcher.profiles.declared import validation_context
 from matcher.profiles.model import EnterpriseProfile, Founder
 
@@ -168,7 +177,8 @@ def row(enterprise_id: int, profile: EnterpriseProfile) -> dict[str, Any]:
 
 def replace_population(connection: Connection, profiles: list[EnterpriseProfile]) -> None:
     """Empty the population tables and bulk-insert ``profiles`` with ids 1, 2, …"""
-    for table in (EntitlementSnapshot, MatchRunPolicy, MatchRun):
+    state = (Entitlement, EntitlementChange, StateRun, StatePolicy, JudgedEnterprise)
+    for table in (EntitlementSnapshot, MatchRunPolicy, MatchRun, *state):
         connection.execute(delete(table))
     connection.execute(delete(enterprises))
     rows = [row(index, p) for index, p in enumerate(profiles, start=1)]

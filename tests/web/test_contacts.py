@@ -224,7 +224,7 @@ def test_staff_add_and_correct_a_contact_on_the_enterprise_page(
 def _match_and_notify(engine: Engine, catalog: Catalog, config: NoticeSettings) -> None:
     """A population run after a baseline, then ``notify``: enqueue, render, deliver."""
     with session_scope(engine) as session:
-        plan = notice_plan(session, ENTITLED)
+        plan = notice_plan(session)
         assert plan is not None
         enqueue(session, plan)
         render_pending(session, config.page_url)
@@ -261,7 +261,7 @@ def test_confirmed_then_matched_then_notified_then_unsubscribed_then_nothing_mor
     match_population(engine, [green], ENTITLED + timedelta(days=1))
     before = len(inbox.messages)
     with session_scope(engine) as session:
-        plan = notice_plan(session, ENTITLED + timedelta(days=1))
+        plan = notice_plan(session)
         assert plan is not None and plan.changed >= 1
         enqueue(session, plan)
         later = session.execute(

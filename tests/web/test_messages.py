@@ -33,7 +33,7 @@ def _runs_and_notices(engine: Engine, catalog: Catalog) -> None:
     match_population(engine, [p for p in startup if p is not None], WAITING)
     match_population(engine, [p for p in startup if p is not None], ENTITLED)
     with session_scope(engine) as session:
-        plan = notice_plan(session, ENTITLED)
+        plan = notice_plan(session)
         assert plan is not None
         enqueue(session, plan)
         render_pending(session, "http://testserver")

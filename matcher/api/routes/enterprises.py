@@ -1,21 +1,37 @@
 """Routes for enterprises: thin, the work is in :mod:`matcher.enterprises.service`."""
 
+from datetime import date
+from functools import partial
 from typing import Annotated
 
+from anyio import CapacityLimiter, to_thread
 from fastapi import APIRouter, Body, Query, Request, Response, status
 
 from matcher import clock
-from matcher.api.deps import CatalogDep, CurrentPrincipal, SessionDep, StaffPrincipal, UsccPath
+from matcher.api.deps import (
+    BearerToken,
+    CatalogDep,
+    CurrentPrincipal,
+    SessionDep,
+    StaffPrincipal,
+    UsccPath,
+    get_answers,
+    get_catalog,
+    get_engine,
+    invalid_token,
+)
 from matcher.api.errors import ApiError, documented
 from matcher.api.paging import Page, Paging
-from matcher.api.responses import CREATED, entitlement_response, locate
+from matcher.api.responses import CREATED, TAGGED, IfNoneMatch, entitlement_response, locate
 from matcher.bounds import Day
+from matcher.db import session_scope
+from matcher.eligibility.answers import Answer
 from matcher.eligibility.evaluate import evaluate
 from matcher.eligibility.results import EntitlementList
 from matcher.enterprises import service
 from matcher.enterprises.corrections import correct_facts
 from matcher.enterprises.csv_import import CsvRejected
-from matcher.enterprises.repository import EnterpriseRepository
+from matcher.enterprises.repository import EnterpriseRepository, profile_of
 from matcher.enterprises.schemas import (
     EnterprisePublic,
     EnterpriseSummary,
@@ -24,6 +40,7 @@ from matcher.enterprises.schemas import (
     ImportResult,
 )
 from matcher.enterprises.tables import FactSource
+from matcher.enterprises.viewing import read_viewing
 from matcher.errors import NotFound
 from matcher.notices.contacts import Actor, import_contacts
 from matcher.notices.tables import ContactOrigin
@@ -137,21 +154,49 @@ def read_enterprise(
     "/{uscc}/entitlements",
     response_model=EntitlementList,
     summary="企业在某日可享受的政策",
-    responses=documented(401, 404, 422),
+    responses={**TAGGED, **documented(401, 404, 422)},
 )
-def enterprise_entitlements(
-    session: SessionDep,
-    catalog: CatalogDep,
-    viewer: CurrentPrincipal,
+async def enterprise_entitlements(
+    request: Request,
+    token: BearerToken,
     uscc: UsccPath,
     as_of: Annotated[Day | None, Query(description="评估日期，默认今天")] = None,
+    if_none_match: IfNoneMatch = None,
 ) -> Response:
-    if not viewer.may_see(uscc):
+    # The hot path of the API, kept short. The work (one query, and the evaluation when no
+    # answer is kept) runs in a few threads of its own: requests beyond them wait on the
+    # event loop, not as threads contending for the interpreter.
+    answer = await to_thread.run_sync(
+        partial(_entitlements, request, token, uscc, as_of), limiter=_EVALUATORS
+    )
+    return entitlement_response(answer, if_none_match)
+
+
+_EVALUATORS = CapacityLimiter(4)
+"""The threads of a process that answer entitlement requests. Few: the work is mostly the
+interpreter's, which runs one thread at a time, and many threads taking turns at it only
+stretch every request (and the event loop's share) without finishing more of them."""
+
+
+def _entitlements(request: Request, token: str, uscc: str, as_of: date | None) -> Answer:
+    """One query, in a read-only transaction of its own, reads the token, the enterprise and
+    its founders; the list is evaluated only when none is kept for this version of the
+    enterprise's facts, date and catalog."""
+    catalog = get_catalog(request)
+    with session_scope(get_engine(request)) as session:
+        viewing = read_viewing(session, token, uscc)
+    if viewing.principal is None:
+        raise invalid_token()
+    enterprise = viewing.enterprise
+    if enterprise is None or not viewing.principal.may_see(uscc):
         raise NotFound("企业")
-    profile = EnterpriseRepository(session).get(uscc, catalog.facts)
-    if profile is None:
-        raise NotFound("企业")
-    return entitlement_response(evaluate(profile, as_of or clock.today(), catalog))
+    day = as_of or clock.today()
+    return get_answers(request).answer(
+        enterprise["id"],
+        enterprise["version"],
+        day,
+        lambda: evaluate(profile_of(enterprise, viewing.founders, catalog.facts), day, catalog),
+    )
 
 
 CSV_SCHEMA = {

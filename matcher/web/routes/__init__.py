@@ -16,8 +16,11 @@ from matcher.web.routes import (
     filing,
     materials,
     messages,
+    no_application,
     public,
+    sandbox,
     staff,
+    uptake,
 )
 
 pages = APIRouter(dependencies=[Depends(check_csrf), Depends(current_principal)])
@@ -28,12 +31,15 @@ for module in (
     corrections,
     messages,
     staff,
+    sandbox,
     claims,
     filing,
     materials,
     documents,
     contacts,
     admin,
+    no_application,
+    uptake,
 ):
     pages.include_router(module.router)
 

@@ -1,0 +1,89 @@
+"""Propose a payable list and publish it for its 公示."""
+
+from datetime import date, timedelta
+
+from sqlmodel import Session
+
+from matcher.auth.service import Principal
+from matcher.config import settings
+from matcher.errors import Conflict, DomainError, NotFound
+from matcher.no_application.evidence import assess
+from matcher.no_application.repository import PayableRepository
+from matcher.no_application.tables import LIST_STATUS_LABELS, ListStatus, PayableEntry, PayableList
+from matcher.payouts.tables import CLAIM_STATUS_LABELS
+from matcher.policies.compile import CompiledPolicy
+from matcher.policies.versions import version_in_force
+
+
+def no_application_policy(session: Session, policy_id: str, day: date) -> CompiledPolicy:
+    """The 免申即享 version of ``policy_id`` in force on ``day``."""
+    policy = version_in_force(session, policy_id, day)
+    if policy is None:
+        raise DomainError("policy_not_in_force", f"政策 {policy_id} 在 {day} 未生效或不存在")
+    if not policy.policy.no_application:
+        raise DomainError("not_no_application", f"“{policy.policy.title}”不是免申即享政策")
+    return policy
+
+
+def propose(session: Session, policy_id: str, as_of: date, actor: Principal) -> PayableList:
+    """The payable list of ``policy_id`` on ``as_of``: every enterprise eligible on the facts
+    recorded by then, with its amount and evidence, or why it claims the ordinary way."""
+    policy = no_application_policy(session, policy_id, as_of)
+    repository = PayableRepository(session)
+    payable = PayableList(
+        policy_id=policy_id, policy_version=policy.version, as_of=as_of, proposed_by=actor.actor_id
+    )
+    session.add(payable)
+    session.flush()
+    for enterprise_id, uscc, name in repository.enterprises():
+        assessment = assess(session, policy, uscc, as_of)
+        if assessment is None:
+            continue
+        reason = assessment.excluded_reason or claimed_reason(repository, enterprise_id, policy_id)
+        session.add(
+            PayableEntry(
+                list_id=payable.id or 0,
+                enterprise_id=enterprise_id,
+                uscc=uscc,
+                name=name,
+                amount=assessment.amount,
+                evidence=assessment.evidence,
+                excluded_reason=reason,
+            )
+        )
+    session.flush()
+    return payable
+
+
+def claimed_reason(repository: PayableRepository, enterprise_id: int, policy_id: str) -> str | None:
+    """Why an enterprise that already claimed the policy is not paid again from a list."""
+    claim = repository.standing_claim(enterprise_id, policy_id)
+    if claim is None:
+        return None
+    status = CLAIM_STATUS_LABELS[claim.status]
+    return f"已有兑现申请（第 {claim.id} 号，{status}），按该申请办理，不再免申即享"
+
+
+def publish(session: Session, list_id: int, actor: Principal, today: date) -> PayableList:
+    """Start the list's 公示 today, for the days the policy's text sets or, without one, the
+    window's ``public_notice_days``."""
+    repository = PayableRepository(session)
+    payable = repository.payable_list(list_id)
+    if payable is None:
+        raise NotFound("名单")
+    if payable.status is not ListStatus.DRAFT:
+        label = LIST_STATUS_LABELS[payable.status]
+        raise Conflict("already_published", f"名单{label}，不能再次公示")
+    policy = no_application_policy(session, payable.policy_id, payable.as_of)
+    notice = policy.policy.public_notice
+    if notice is not None:
+        days, basis = notice.days, notice.source
+    else:
+        days = settings().public_notice_days
+        basis = f"政策原文未规定公示期，按本窗口设置公示 {days} 天"
+    payable.status = ListStatus.PUBLIC_NOTICE
+    payable.notice_from, payable.notice_until = today, today + timedelta(days=days - 1)
+    payable.notice_basis, payable.published_by = basis, actor.actor_id
+    session.add(payable)
+    session.flush()
+    return payable

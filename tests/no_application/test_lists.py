@@ -1,0 +1,96 @@
+from datetime import timedelta
+from decimal import Decimal
+
+import pytest
+from sqlalchemy import Engine
+from sqlmodel import select
+
+from matcher.db import session_scope
+from matcher.errors import Conflict, DomainError
+from matcher.no_application.lists import propose, publish
+from matcher.no_application.repository import PayableRepository
+from matcher.no_application.tables import ListStatus, PayableEntry, PayableList
+from tests.no_application.conftest import CODES, STAFF, TODAY, Save
+from tests.no_application.policy_files import POLICY_ID
+
+
+def _proposed(engine: Engine) -> int:
+    with session_scope(engine) as session:
+        return propose(session, POLICY_ID, TODAY, STAFF).id or 0
+
+
+def _entries(engine: Engine, list_id: int) -> dict[str, PayableEntry]:
+    with session_scope(engine) as session:
+        entries = PayableRepository(session).entries(list_id)
+        session.expunge_all()
+    return {entry.uscc: entry for entry in entries}
+
+
+def test_each_eligible_enterprise_is_listed_with_its_amount_and_evidence(registry: Engine) -> None:
+    entries = _entries(registry, _proposed(registry))
+    assert set(entries) == set(CODES)
+    entry = entries[CODES[0]]
+    assert entry.amount == Decimal("3000.00")
+    assert entry.excluded_reason is None
+    criteria = {c["id"]: c for c in entry.evidence["criteria"]}
+    assert set(criteria) == {"registered_in_jiyuan", "operating", "operating_one_year"}
+    registered = criteria["registered_in_jiyuan"]
+    assert registered["clause"] == "在济源登记注册的企业"
+    # A derived fact's evidence is the recorded fact it comes from, with its provenance.
+    [fact] = registered["facts"]
+    assert (fact["field"], fact["value"], fact["source"]) == (
+        "registration_area",
+        "419001",
+        "registration",
+    )
+    assert fact["source_label"] == "登记注册信息"
+    assert entry.evidence["amount"]["value"] == "3000.00"
+
+
+def test_a_self_declared_fact_excludes_the_enterprise_with_the_reason(
+    registry: Engine, save: Save
+) -> None:
+    save(CODES[1], "self_declared", operating_status="suspended")
+    save(CODES[1], "self_declared", operating_status="operating")
+    entries = _entries(registry, _proposed(registry))
+    assert entries[CODES[0]].excluded_reason is None
+    reason = entries[CODES[1]].excluded_reason
+    assert reason == (
+        f"所依据的信息并非全部来自权威部门：经营状态（企业自行申报，{TODAY} 记录）；"
+        "不予免申即享，请按普通申请办理"
+    )
+
+
+def test_a_fact_staff_edited_excludes_the_enterprise(registry: Engine, save: Save) -> None:
+    save(CODES[0], "staff_confirmed", operating_status="suspended")
+    save(CODES[0], "registration", operating_status="operating")
+    assert _entries(registry, _proposed(registry))[CODES[0]].excluded_reason is None
+    save(CODES[0], "staff_confirmed", registered_on=str(TODAY - timedelta(days=900)))
+    reason = _entries(registry, _proposed(registry))[CODES[0]].excluded_reason
+    assert reason is not None and "登记注册日期（工作人员核实" in reason
+
+
+def test_an_ineligible_enterprise_is_not_listed(registry: Engine, save: Save) -> None:
+    save(CODES[1], registered_on=str(TODAY - timedelta(days=100)))
+    assert set(_entries(registry, _proposed(registry))) == {CODES[0]}
+
+
+def test_only_a_no_application_policy_has_a_list(registry: Engine) -> None:
+    with session_scope(registry) as session, pytest.raises(DomainError) as refused:
+        propose(session, "startup-subsidy", TODAY, STAFF)
+    assert refused.value.message == "“一次性开业补贴”不是免申即享政策"
+
+
+def test_publishing_starts_the_public_notice_of_the_window_setting(registry: Engine) -> None:
+    list_id = _proposed(registry)
+    with session_scope(registry) as session:
+        payable = publish(session, list_id, STAFF, TODAY)
+        assert payable.status is ListStatus.PUBLIC_NOTICE
+        assert (payable.notice_from, payable.notice_until) == (TODAY, TODAY + timedelta(days=6))
+        assert payable.notice_basis == "政策原文未规定公示期，按本窗口设置公示 7 天"
+    with session_scope(registry) as session, pytest.raises(Conflict) as refused:
+        publish(session, list_id, STAFF, TODAY)
+    assert refused.value.message == "名单公示中，不能再次公示"
+    with session_scope(registry) as session:
+        [payable] = session.exec(select(PayableList)).all()
+        assert payable.notice_from == TODAY
