@@ -1,5 +1,6 @@
 """Propose a payable list and publish it for its 公示."""
 
+from collections.abc import Iterable, Iterator
 from datetime import date, timedelta
 
 from sqlmodel import Session
@@ -10,6 +11,7 @@ from matcher.errors import Conflict, DomainError, NotFound
 from matcher.no_application.evidence import assess
 from matcher.no_application.repository import PayableRepository
 from matcher.no_application.tables import LIST_STATUS_LABELS, ListStatus, PayableEntry, PayableList
+from matcher.notices.listings import Listed, PublishedList, list_published
 from matcher.payouts.tables import CLAIM_STATUS_LABELS
 from matcher.policies.compile import CompiledPolicy
 from matcher.policies.versions import version_in_force
@@ -66,7 +68,8 @@ def claimed_reason(repository: PayableRepository, enterprise_id: int, policy_id:
 
 def publish(session: Session, list_id: int, actor: Principal, today: date) -> PayableList:
     """Start the list's 公示 today, for the days the policy's text sets or, without one, the
-    window's ``public_notice_days``."""
+    window's ``public_notice_days``; each enterprise the list pays is told, in the same
+    transaction, and asked to confirm its account."""
     repository = PayableRepository(session)
     payable = repository.payable_list(list_id)
     if payable is None:
@@ -86,4 +89,20 @@ def publish(session: Session, list_id: int, actor: Principal, today: date) -> Pa
     payable.notice_basis, payable.published_by = basis, actor.actor_id
     session.add(payable)
     session.flush()
+    published = PublishedList(
+        list_id=list_id,
+        policy_id=payable.policy_id,
+        policy_version=payable.policy_version,
+        policy_title=policy.policy.title,
+        notice_from=payable.notice_from,
+        notice_until=payable.notice_until,
+    )
+    list_published(session, published, _paid(repository.entries(list_id)))
     return payable
+
+
+def _paid(entries: Iterable[PayableEntry]) -> Iterator[Listed]:
+    """The entries a list pays: those with an amount and no reason to claim the ordinary way."""
+    for entry in entries:
+        if entry.excluded_reason is None and entry.amount is not None:
+            yield Listed(entry.enterprise_id, entry.name, entry.amount)

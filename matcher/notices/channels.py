@@ -21,10 +21,10 @@ from matcher.notices.consent import unsubscribe_url
 from matcher.notices.outbox import ClaimedNotice
 from matcher.notices.settings import NoticeSettings
 from matcher.notices.sms_templates import sms_templates
-from matcher.notices.tables import Channel, ClaimNoticeKind, NoticeKind
+from matcher.notices.tables import Channel, ClaimNoticeKind, ListNoticeKind, NoticeKind
 
 WEBHOOK_TIMEOUT_SECONDS = 30
-SMS_KINDS = (*NoticeKind, *ClaimNoticeKind)
+SMS_KINDS = (*NoticeKind, *ClaimNoticeKind, *ListNoticeKind)
 """Every kind of notice that may go out by SMS: each needs a registered template."""
 RETRYABLE_CLIENT_ERRORS = frozenset({408, 429})
 

@@ -3,13 +3,9 @@
 The policy window (:mod:`matcher.payouts`) knows nothing of notices, which sit above it; the
 routes that file and decide claims call :func:`claim_filed` and :func:`claim_decided` in the
 same session, so a notice is committed with its decision or not at all. A claim notice is
-one event, not a nightly batch: it is rendered here and enqueued due at once. In-app the
-enterprise is always told (the row is the message, delivered as written); by e-mail and SMS,
-each confirmed contact that wants claim notices.
-
-Each notice is keyed by (enterprise, version, kind, channel, contact, event), the event being
-the claim, and the decision for a decision: enqueueing is ``ON CONFLICT DO NOTHING``, so
-telling the same event twice (a retried request) adds nothing.
+one event, not a nightly batch: it is rendered here and enqueued due at once. Who is told, and how
+each notice is keyed (the event being the claim, and the decision for a decision), is
+:mod:`matcher.notices.events`.
 """
 
 from dataclasses import dataclass
@@ -17,23 +13,13 @@ from datetime import date
 from decimal import Decimal
 
 from sqlalchemy import select
-from sqlmodel import Session, col
+from sqlmodel import Session
 
-from matcher import clock
 from matcher.enterprises.tables import enterprises
-from matcher.notices.contacts import reachable
 from matcher.notices.context import ClaimNoticeContext, PublishedPolicies
-from matcher.notices.outbox import OutboxRepository, idempotency_key
-from matcher.notices.render import render
+from matcher.notices.events import WindowEvent, enqueue_event
 from matcher.notices.settings import notice_settings
-from matcher.notices.sms_templates import sms_templates
-from matcher.notices.tables import (
-    Channel,
-    ClaimNoticeKind,
-    NoticeContact,
-    NoticeStatus,
-    NoticeTopic,
-)
+from matcher.notices.tables import ClaimNoticeKind, NoticeTopic
 from matcher.payouts.tables import Claim, Decision, DecisionKind
 from matcher.policies.versions import version_in_force
 
@@ -121,49 +107,18 @@ def _context(session: Session, event: ClaimEvent) -> ClaimNoticeContext:
 
 def _enqueue(session: Session, event: ClaimEvent) -> int:
     """Render the notices of ``event`` and add those not in the outbox; how many were added."""
-    context = _context(session, event)
-    contacts = session.execute(
-        reachable(NoticeTopic.CLAIMS).where(
-            col(NoticeContact.enterprise_id) == event.claim.enterprise_id
-        )
-    ).all()
-    recipients: list[tuple[Channel, str | None, int | None]] = [(Channel.IN_APP, None, None)]
-    recipients += [(Channel(c.channel), c.address, c.contact_id) for c in contacts]
-    moment, templates = clock.now(), sms_templates()
-    rows = []
-    for channel, address, contact_id in recipients:
-        rendered = render(channel, context)
-        delivered = channel is Channel.IN_APP  # the row is the message the page shows
-        rows.append(
-            {
-                "enterprise_id": event.claim.enterprise_id,
-                "claim_id": event.claim.id,
-                "policy_id": event.claim.policy_id,
-                "policy_version": event.policy_version,
-                "kind": event.kind.value,
-                "channel": channel.value,
-                "event_key": event.event_key,
-                "address": address,
-                "contact_id": contact_id,
-                "amount": event.amount,
-                "idempotency_key": idempotency_key(
-                    event.claim.enterprise_id,
-                    event.policy_version,
-                    event.kind,
-                    channel,
-                    contact_id,
-                    event.event_key,
-                ),
-                "subject": rendered.subject,
-                "body_text": rendered.text,
-                "body_html": rendered.html,
-                "segments": rendered.segments,
-                "sms_template": templates.message(context) if channel is Channel.SMS else None,
-                "status": NoticeStatus.SENT if delivered else NoticeStatus.PENDING,
-                "attempts": 0,
-                "next_attempt_at": moment,
-                "sent_at": moment if delivered else None,
-                "created_at": moment,
-            }
-        )
-    return OutboxRepository(session).add_rendered(rows)
+    claim = event.claim
+    assert claim.id is not None
+    return enqueue_event(
+        session,
+        WindowEvent(
+            enterprise_id=claim.enterprise_id,
+            policy_id=claim.policy_id,
+            policy_version=event.policy_version,
+            event_key=event.event_key,
+            context=_context(session, event),
+            topic=NoticeTopic.CLAIMS,
+            claim_id=claim.id,
+            amount=event.amount,
+        ),
+    )

@@ -10,7 +10,7 @@ from decimal import Decimal
 
 from sqlmodel import Session, select
 
-from matcher.notices.tables import Channel, ClaimNoticeKind, NoticeKind
+from matcher.notices.tables import Channel, ClaimNoticeKind, ListNoticeKind, NoticeKind
 from matcher.policies.model import BenefitKind, Policy
 from matcher.policies.tables import PolicyVersion
 
@@ -66,6 +66,22 @@ class ClaimNoticeContext:
     """Received: the day the window commits to decide by, when a text sets one."""
     page_url: str
     """The claim's page on the enterprise's site."""
+
+
+@dataclass(frozen=True, slots=True)
+class ListedNoticeContext:
+    """What the notice of a published 免申即享 list says to an enterprise on it."""
+
+    kind: ListNoticeKind
+    enterprise_name: str
+    policy_title: str
+    amount: Decimal
+    """The amount the list shows for the enterprise."""
+    notice_from: date
+    notice_until: date
+    """The 公示's days: the earliest approval is the day after."""
+    page_url: str
+    """The enterprise's 免申即享 page, where it confirms its account."""
 
 
 def notice_context(facts: NoticeFacts, policy: Policy, page_url: str) -> NoticeContext:

@@ -1,16 +1,16 @@
 """Notices rendered per channel through the project's jinja2 environment.
 
 Each channel has a renderer in :data:`RENDERERS`; templates live under
-``matcher/templates/notices/`` (entitlement notices) and ``notices/claims/`` (claim notices),
-the same names in both, and see one variable, ``notice`` (a :class:`NoticeContext` or a
-:class:`ClaimNoticeContext`).
+``matcher/templates/notices/`` (entitlement notices), ``notices/claims/`` (claim notices) and
+``notices/no_application/`` (免申即享 lists), the same names in each (:data:`FOLDERS`), and see
+one variable, ``notice`` (the context).
 """
 
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from matcher.notices.context import ClaimNoticeContext, NoticeContext
+from matcher.notices.context import ClaimNoticeContext, ListedNoticeContext, NoticeContext
 from matcher.notices.tables import Channel
 from matcher.templating import render_template
 
@@ -50,12 +50,18 @@ def sms_segments(text: str) -> int:
     return segments
 
 
-Notice = NoticeContext | ClaimNoticeContext
+Notice = NoticeContext | ClaimNoticeContext | ListedNoticeContext
+
+FOLDERS: dict[type[Notice], str] = {
+    NoticeContext: "notices",
+    ClaimNoticeContext: "notices/claims",
+    ListedNoticeContext: "notices/no_application",
+}
+"""Where each kind of context's templates are."""
 
 
 def _render(name: str, notice: Notice) -> str:
-    folder = "notices/claims" if isinstance(notice, ClaimNoticeContext) else "notices"
-    return render_template(f"{folder}/{name}", {"notice": notice}).strip()
+    return render_template(f"{FOLDERS[type(notice)]}/{name}", {"notice": notice}).strip()
 
 
 def _email(notice: Notice) -> Rendered:

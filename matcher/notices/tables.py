@@ -66,6 +66,13 @@ class ClaimNoticeKind(StrEnum):
     PAID = "claim_paid"
 
 
+class ListNoticeKind(StrEnum):
+    """What a 免申即享 payable list (:mod:`matcher.no_application`) means for the enterprise."""
+
+    LISTED = "no_application_listed"
+    """Published for its 公示 with the enterprise on it: confirm the account to be paid to."""
+
+
 KIND_LABELS: dict[str, str] = {
     NoticeKind.INITIAL: "可享受政策",
     NoticeKind.PUBLISHED: "新政策发布",
@@ -78,6 +85,7 @@ KIND_LABELS: dict[str, str] = {
     ClaimNoticeKind.APPROVED: "申请已批准",
     ClaimNoticeKind.REJECTED: "申请未获批准",
     ClaimNoticeKind.PAID: "资金已拨付",
+    ListNoticeKind.LISTED: "列入免申即享名单",
 }
 
 

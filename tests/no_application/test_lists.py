@@ -10,8 +10,10 @@ from matcher.errors import Conflict, DomainError
 from matcher.no_application.lists import propose, publish
 from matcher.no_application.repository import PayableRepository
 from matcher.no_application.tables import ListStatus, PayableEntry, PayableList
+from matcher.notices.tables import Channel, OutboxNotice
 from tests.no_application.conftest import CODES, STAFF, TODAY, Save
 from tests.no_application.policy_files import POLICY_ID
+from tests.notices.factories import add_contact
 
 
 def _proposed(engine: Engine) -> int:
@@ -94,3 +96,53 @@ def test_publishing_starts_the_public_notice_of_the_window_setting(registry: Eng
     with session_scope(registry) as session:
         [payable] = session.exec(select(PayableList)).all()
         assert payable.notice_from == TODAY
+
+
+def _listed_notices(engine: Engine) -> list[OutboxNotice]:
+    with session_scope(engine) as session:
+        notices = session.exec(
+            select(OutboxNotice)
+            .where(OutboxNotice.kind == "no_application_listed")
+            .order_by(OutboxNotice.enterprise_id, OutboxNotice.channel)
+        ).all()
+        session.expunge_all()
+    return list(notices)
+
+
+def test_publishing_tells_each_enterprise_the_list_pays_once(registry: Engine, save: Save) -> None:
+    save(CODES[1], "self_declared", operating_status="suspended")
+    save(CODES[1], "self_declared", operating_status="operating")
+    with session_scope(registry) as session:
+        repository = PayableRepository(session)
+        [(first_id, *_)] = [e for e in repository.enterprises() if e[1] == CODES[0]]
+        add_contact(session, first_id, Channel.EMAIL, "caiwu@yinhui.example.com")
+        add_contact(session, first_id, Channel.SMS, "13900000001")
+    list_id = _proposed(registry)
+    assert _listed_notices(registry) == []  # a draft tells nobody
+    with session_scope(registry) as session:
+        publish(session, list_id, STAFF, TODAY)
+    notices = _listed_notices(registry)
+    # The enterprise the list pays, on every channel; the one left to an ordinary claim, none.
+    assert [(n.enterprise_id, n.channel) for n in notices] == [
+        (first_id, "email"),
+        (first_id, "in_app"),
+        (first_id, "sms"),
+    ]
+    in_app = notices[1]
+    assert in_app.status == "sent" and in_app.amount == Decimal("3000.00")
+    assert in_app.claim_id is None and in_app.event_key == f"l{list_id}"
+    until = TODAY + timedelta(days=6)
+    assert in_app.body_text == (
+        "拟兑现金额：3,000.00 元\n"
+        f"公示期：{TODAY} 至 {until}\n"
+        "无需提交申请。请在“免申即享”页面确认收款账户，公示期满经审核批准后兑现。"
+    )
+    sms = notices[2]
+    assert sms.status == "pending" and sms.body_text is not None
+    assert sms.body_text.startswith("【惠企政策】贵企业已列入《")
+    assert sms.body_text.endswith("/me/no-application 回复TD退订")
+    assert sms.sms_template["code"] == "SMS_HQZC_0201"
+    # Publishing again is refused and tells nobody twice.
+    with session_scope(registry) as session, pytest.raises(Conflict):
+        publish(session, list_id, STAFF, TODAY)
+    assert len(_listed_notices(registry)) == 3

@@ -14,12 +14,13 @@ import pytest
 
 from matcher.notices.context import (
     ClaimNoticeContext,
+    ListedNoticeContext,
     NoticeContext,
     NoticeFacts,
     notice_context,
 )
 from matcher.notices.render import Rendered, render, sms_segments
-from matcher.notices.tables import Channel, ClaimNoticeKind, NoticeKind
+from matcher.notices.tables import Channel, ClaimNoticeKind, ListNoticeKind, NoticeKind
 from matcher.policies.catalog import default_catalog
 from tests.notices.conftest import PAGE
 from tests.notices.factories import GREEN, RND, STARTUP, version
@@ -126,6 +127,23 @@ def test_every_claim_notice_on_every_channel(channel: Channel, kind: ClaimNotice
     _check(f"{channel}-{kind}.txt", _shown(rendered))
     if rendered.html is not None:
         _check(f"{channel}-{kind}.html", rendered.html)
+
+
+@pytest.mark.parametrize("channel", list(Channel))
+def test_a_no_application_list_asks_only_for_the_account(channel: Channel) -> None:
+    context = ListedNoticeContext(
+        kind=ListNoticeKind.LISTED,
+        enterprise_name=NAME,
+        policy_title="一次性开业补贴",
+        amount=Decimal("5000.00"),
+        notice_from=date(2020, 8, 3),
+        notice_until=date(2020, 8, 9),
+        page_url=f"{PAGE}/no-application",
+    )
+    rendered = render(channel, context)
+    _check(f"{channel}-{ListNoticeKind.LISTED}.txt", _shown(rendered))
+    if rendered.html is not None:
+        _check(f"{channel}-{ListNoticeKind.LISTED}.html", rendered.html)
 
 
 def test_html_is_escaped_and_text_is_not() -> None:
