@@ -15,6 +15,7 @@ from matcher.api.routes.eligibility import router as calculator_router
 from matcher.api.routes.enterprises import router as enterprises_router
 from matcher.api.routes.materials import router as materials_router
 from matcher.api.routes.messages import router as messages_router
+from matcher.api.routes.no_application import router as no_application_router
 from matcher.api.routes.operations import metrics_router
 from matcher.api.routes.operations import router as operations_router
 from matcher.api.routes.payouts import router as payouts_router
@@ -66,6 +67,7 @@ def create_app(
     api.include_router(payouts_router)
     api.include_router(documents_router)
     api.include_router(materials_router)
+    api.include_router(no_application_router)
     api.include_router(tagging_router)
     app.include_router(api)
     app.include_router(metrics_router)

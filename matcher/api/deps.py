@@ -97,6 +97,8 @@ def require(*roles: Role) -> Callable[[Principal], Principal]:
 
 
 StaffPrincipal = Annotated[Principal, Depends(require(Role.STAFF, Role.ADMIN))]
+EnterprisePrincipal = Annotated[Principal, Depends(require(Role.ENTERPRISE))]
+"""An enterprise acting for itself: what only the enterprise may say (the account it is paid to)."""
 
 NoticeConfig = Annotated[NoticeSettings, Depends(notice_settings)]
 """Where notices and confirmations go, and the key of their links (a test overrides it)."""
