@@ -92,7 +92,8 @@ class Entitlement(SQLModel, table=True):
     __table_args__ = (
         Index("ix_entitlements_enterprise", "enterprise_id"),
         Index(
-            "ix_entitlements_waiting",
+            "ix_entitlements_waiting",  # each policy's waits that end by a day
+            "policy_no",
             "eligible_from",
             postgresql_where=text("eligible_from IS NOT NULL"),
             sqlite_where=text("eligible_from IS NOT NULL"),

@@ -39,7 +39,7 @@ def upgrade() -> None:
     op.create_index(
         "ix_entitlements_waiting",
         "entitlements",
-        ["eligible_from"],
+        ["policy_no", "eligible_from"],
         postgresql_where=sa.text("eligible_from IS NOT NULL"),
         sqlite_where=sa.text("eligible_from IS NOT NULL"),
     )
