@@ -9,7 +9,9 @@ wait for the startup subsidy ends overnight. Then:
 1. the first full run (``match-all``: snapshot, then the state reconciled from it);
 2. a share ``--changed`` of the enterprises have their facts rewritten behind the state's
    back (plain SQL, as a bulk load would), and the nightly run (``match-changes``) brings the
-   state to the next day; its time, and how many pairs changed;
+   state to the next day, three times over (the first two rolled back): the first time (the
+   rewritten rows' pages not yet in PostgreSQL's buffers) and the median, and how many pairs
+   changed;
 3. a full re-match on the next day, and whether its counts equal the state's, policy by
    policy and status by status;
 4. ``--writes`` PUTs of one enterprise's facts through the API (in process, one worker),
@@ -47,6 +49,7 @@ from matcher.population.tables import (
 )
 
 Counts = dict[tuple[str, int], int]
+NIGHTLY_ROUNDS = 3
 
 
 def _analyze(engine: Engine) -> None:
@@ -165,11 +168,16 @@ def main() -> None:
         _analyze(engine)
         rewritten = _rewrite(engine, args.changed)
 
-        started = time.perf_counter()
-        with Session(engine, expire_on_commit=False) as session:
-            nightly = advance(session, catalog, next_day)
-            session.commit()
-        by_change = time.perf_counter() - started
+        by_change = []  # the same nightly three times: the first two rolled back
+        for attempt in range(NIGHTLY_ROUNDS):
+            with Session(engine, expire_on_commit=False) as session:
+                started = time.perf_counter()
+                nightly = advance(session, catalog, next_day)
+                by_change.append(time.perf_counter() - started)
+                if attempt < NIGHTLY_ROUNDS - 1:
+                    session.rollback()
+                else:
+                    session.commit()
         with Session(engine) as session:
             held = _state_counts(session)
 
@@ -187,7 +195,10 @@ def main() -> None:
     print(f"machine: {os.cpu_count()} cores, load {os.getloadavg()[0]:.1f}; PostgreSQL")
     print(f"{args.count:,} enterprises; {rewritten:,} rewritten behind the state's back")
     print(f"first full run (snapshot + state): {full:.1f} s, {first:,} state rows")
-    print(f"nightly by change: {by_change:.2f} s, {nightly.changed:,} pairs changed")
+    print(
+        f"nightly by change: first {by_change[0]:.2f} s (pages not yet cached), median of "
+        f"{NIGHTLY_ROUNDS} {statistics.median(by_change):.2f} s; {nightly.changed:,} pairs changed"
+    )
     print(f"full re-match for comparison: {rematch:.1f} s; it corrected {corrected} pairs")
     print(
         f"state equals the full re-match, policy by policy: {'yes' if held == expected else 'NO'}"

@@ -5,12 +5,14 @@ from decimal import Decimal
 from typing import Any
 
 from hypothesis import strategies as st
-from sqlalchemy import Connection, delete, insert
+from sqlalchemy import Connection, Engine, delete, insert, select
+from sqlmodel import Session, col
 from stdnum.cn import uscc as uscc_code
 
 from matcher.enterprises.repository import row_values
 from matcher.enterprises.tables import enterprises
 from matcher.policies.catalog import default_catalog
+from matcher.population.service import match_population
 from matcher.population.tables import (
     Entitlement,
     EntitlementChange,
@@ -184,3 +186,26 @@ def replace_population(connection: Connection, profiles: list[EnterpriseProfile]
     rows = [row(index, p) for index, p in enumerate(profiles, start=1)]
     if rows:
         connection.execute(insert(enterprises), rows)
+
+
+Snapshot = dict[tuple[int, str], tuple[int, Decimal | None, date | None]]
+"""(enterprise id, policy id) → (status code, amount, eligible from)."""
+
+
+def full_match(engine: Engine, as_of: date) -> Snapshot:
+    """What a full run of the seed catalog finds on ``as_of``: its snapshot's rows."""
+    run = match_population(engine, default_catalog().in_force(as_of), as_of)
+    with Session(engine) as session:
+        rows = session.execute(
+            select(EntitlementSnapshot, MatchRunPolicy.policy_id)
+            .join(
+                MatchRunPolicy,
+                (col(MatchRunPolicy.run_id) == col(EntitlementSnapshot.run_id))
+                & (col(MatchRunPolicy.policy_no) == col(EntitlementSnapshot.policy_no)),
+            )
+            .where(EntitlementSnapshot.run_id == run.id)
+        )
+        return {
+            (r.enterprise_id, policy_id): (r.status, r.amount, r.eligible_from)
+            for r, policy_id in rows
+        }

@@ -6,38 +6,24 @@ from typing import Any
 
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from sqlalchemy import Engine, select
-from sqlmodel import Session, col
+from sqlalchemy import Engine
 
 from matcher.eligibility.evaluate import evaluate_policy
 from matcher.policies.catalog import default_catalog
-from matcher.population.service import match_population
-from matcher.population.tables import EntitlementSnapshot, MatchRunPolicy
 from matcher.population.verdict import STATUSES
 from matcher.profiles.facts import enterprise_facts
 from matcher.profiles.model import EnterpriseProfile
-from tests.population.factories import AS_OF, PROFILES, profile, replace_population
+from tests.population.factories import AS_OF, PROFILES, full_match, profile, replace_population
 
 Verdict = tuple[str, Decimal | None, date | None]
 NOT_ELIGIBLE: Verdict = ("not_eligible", None, None)
 
 
 def _sql_verdicts(engine: Engine, as_of: date) -> dict[tuple[int, str], Verdict]:
-    run = match_population(engine, default_catalog().in_force(as_of), as_of)
-    with Session(engine) as session:
-        rows = session.execute(
-            select(EntitlementSnapshot, MatchRunPolicy.policy_id)
-            .join(
-                MatchRunPolicy,
-                (col(MatchRunPolicy.run_id) == col(EntitlementSnapshot.run_id))
-                & (col(MatchRunPolicy.policy_no) == col(EntitlementSnapshot.policy_no)),
-            )
-            .where(EntitlementSnapshot.run_id == run.id)
-        )
-        return {
-            (r.enterprise_id, policy_id): (STATUSES[r.status].value, r.amount, r.eligible_from)
-            for r, policy_id in rows
-        }
+    return {
+        pair: (STATUSES[status].value, amount, eligible_from)
+        for pair, (status, amount, eligible_from) in full_match(engine, as_of).items()
+    }
 
 
 def _python_verdicts(

@@ -2,7 +2,6 @@
 days that end waits and cross a policy's dated boundaries, and after a policy leaves force."""
 
 from datetime import date, timedelta
-from decimal import Decimal
 from typing import Any
 
 from hypothesis import HealthCheck, given, settings
@@ -17,17 +16,20 @@ from matcher.population.incremental import advance, crosses_boundary, judge_ente
 from matcher.population.service import match_population
 from matcher.population.tables import (
     Entitlement,
-    EntitlementSnapshot,
-    MatchRunPolicy,
     StatePolicy,
     StateRun,
 )
-from tests.population.factories import AS_OF, PROFILES, profile, replace_population
+from tests.population.factories import (
+    AS_OF,
+    PROFILES,
+    Snapshot,
+    full_match,
+    profile,
+    replace_population,
+)
 
-Held = dict[tuple[int, str], tuple[int, Decimal | None, date | None]]
 
-
-def _state(session: Session) -> Held:
+def _state(session: Session) -> Snapshot:
     rows = session.execute(
         select(Entitlement, StatePolicy.policy_id).join(
             StatePolicy, col(StatePolicy.policy_no) == col(Entitlement.policy_no)
@@ -36,25 +38,6 @@ def _state(session: Session) -> Held:
     return {
         (r.enterprise_id, policy_id): (r.status, r.amount, r.eligible_from) for r, policy_id in rows
     }
-
-
-def _full_match(engine: Engine, as_of: date) -> Held:
-    """What a full run finds on ``as_of`` (its snapshot)."""
-    run = match_population(engine, default_catalog().in_force(as_of), as_of)
-    with Session(engine) as session:
-        rows = session.execute(
-            select(EntitlementSnapshot, MatchRunPolicy.policy_id)
-            .join(
-                MatchRunPolicy,
-                (col(MatchRunPolicy.run_id) == col(EntitlementSnapshot.run_id))
-                & (col(MatchRunPolicy.policy_no) == col(EntitlementSnapshot.policy_no)),
-            )
-            .where(EntitlementSnapshot.run_id == run.id)
-        )
-        return {
-            (r.enterprise_id, policy_id): (r.status, r.amount, r.eligible_from)
-            for r, policy_id in rows
-        }
 
 
 def _start_state(engine: Engine, as_of: date) -> None:
@@ -76,7 +59,7 @@ def _start_state(engine: Engine, as_of: date) -> None:
     drawn=st.lists(PROFILES, min_size=30, max_size=40),
     rewritten=st.lists(st.tuples(st.integers(0, 29), PROFILES), max_size=6),
 )
-def test_advancing_by_change_equals_a_full_match(
+def test_advancing_by_change_equals_afull_match(
     engine: Engine,
     start: date,
     days: int,
@@ -100,7 +83,7 @@ def test_advancing_by_change_equals_a_full_match(
         advance(session, default_catalog(), later)
         session.commit()
         held = _state(session)
-    assert held == _full_match(engine, later)
+    assert held == full_match(engine, later)
 
 
 def test_a_nightly_run_judges_only_what_may_have_changed(engine: Engine) -> None:
@@ -136,7 +119,7 @@ def test_re_judging_an_enterprise_touches_only_it(engine: Engine) -> None:
     assert {k: v for k, v in after.items() if k[0] != 3} == {
         k: v for k, v in before.items() if k[0] != 3
     }
-    assert after == _full_match(engine, day)
+    assert after == full_match(engine, day)
 
 
 def test_a_policy_is_judged_whole_only_on_the_days_its_boundaries_are_crossed() -> None:
