@@ -191,12 +191,18 @@ class OutboxRepository:
         enqueueing twice never duplicates a notice.
         """
         found = candidates(changes).subquery("found")
-        rows = select(
-            *(found.c[name] for name in CANDIDATE_COLUMNS),
-            literal(NoticeStatus.PENDING.value, String),
-            literal(0, Integer),
-            literal(clock.now(), UtcDateTime()),
-        ).where(true())  # SQLite parses "SELECT … ON CONFLICT" only after a WHERE
+        rows = (
+            select(
+                *(found.c[name] for name in CANDIDATE_COLUMNS),
+                literal(NoticeStatus.PENDING.value, String),
+                literal(0, Integer),
+                literal(clock.now(), UtcDateTime()),
+            )
+            .where(true())  # SQLite parses "SELECT … ON CONFLICT" only after a WHERE
+            # notices numbered, and so sent, enterprise by enterprise, whatever order the
+            # changes were found in
+            .order_by(found.c.enterprise_id, found.c.idempotency_key)
+        )
         statement = (
             self._insert()
             .from_select([*CANDIDATE_COLUMNS, "status", "attempts", "created_at"], rows)
@@ -238,6 +244,7 @@ class OutboxRepository:
                 found.c.apply_from,
             )
             .join(enterprises, enterprises.c.id == found.c.enterprise_id)
+            .order_by(found.c.enterprise_id, found.c.idempotency_key)  # as enqueue numbers them
             .execution_options(yield_per=2000)
         )
         for row in self.session.execute(statement):

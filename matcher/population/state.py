@@ -34,7 +34,6 @@ from sqlalchemy import (
     func,
     insert,
     literal,
-    null,
     or_,
     select,
     text,
@@ -176,7 +175,8 @@ class StateRepository:
     def _planned_for_few(self, few: bool) -> Iterator[None]:
         """Judging some enterprises reads a few rows through indexes, but PostgreSQL prices
         its plans by the whole tables and compiles them (JIT) for about 90 ms a statement:
-        more than the statement takes. Off while judging few, as it was before after."""
+        more than the statement takes. The JIT is off while judging few, and back to the
+        server's setting after."""
         if not few or self.session.get_bind().dialect.name != "postgresql":
             yield
             return
@@ -187,11 +187,13 @@ class StateRepository:
     def _judge(self, run: StateRun, judging: Judging, fresh: Select[Any], published: bool) -> int:
         assert run.id is not None
         number = judging.number
-        held = STATE.alias("held")
-        newly = fresh.cte("fresh")  # read twice: computed once
+        newly = fresh.subquery("fresh")
+        rows = select(STATE).where(STATE.c.policy_no == number)
+        if judging.enterprises is not None:
+            rows = rows.where(STATE.c.enterprise_id.in_(judging.enterprises))
+        held = rows.subquery("held")
         version_changed = judging.prior_version not in (None, judging.version)
         prior_version = cast(literal(judging.prior_version), String)
-        tail = (prior_version, literal(judging.version, String))
         newcomer: ColumnElement[bool] = ~exists().where(
             col(JudgedEnterprise.enterprise_id) == newly.c.enterprise_id
         )
@@ -201,57 +203,40 @@ class StateRepository:
                 enterprises.c.id == newly.c.enterprise_id
             )
             newcomer &= created.scalar_subquery() >= sweep.started_at
-        found = (
+        # Fresh verdicts and held rows side by side (a full join: a pair on one side only is
+        # new or lost), keeping the pairs that differ.
+        fresh_amount = cast(newly.c.amount, Numeric(18, 2))
+        differing = (
             select(
                 literal(run.id),
-                newly.c.enterprise_id,
+                func.coalesce(newly.c.enterprise_id, held.c.enterprise_id),
                 literal(number, SmallInteger()),
                 held.c.status,
                 newly.c.status,
                 held.c.amount,
-                cast(newly.c.amount, Numeric(18, 2)),
+                fresh_amount,
                 held.c.eligible_from,
                 newly.c.eligible_from,
-                *tail,
-                newcomer,
+                prior_version,
+                literal(judging.version, String),
+                and_(newly.c.enterprise_id.is_not(None), newcomer),
                 literal(published, Boolean()),
             )
-            .select_from(
-                newly.outerjoin(
-                    held,
-                    and_(held.c.policy_no == number, held.c.enterprise_id == newly.c.enterprise_id),
-                )
-            )
+            .select_from(newly.join(held, held.c.enterprise_id == newly.c.enterprise_id, full=True))
             .where(
                 or_(
                     held.c.enterprise_id.is_(None),
+                    newly.c.enterprise_id.is_(None),
                     held.c.status != newly.c.status,
-                    held.c.amount.is_distinct_from(cast(newly.c.amount, Numeric(18, 2))),
+                    held.c.amount.is_distinct_from(fresh_amount),
                     held.c.eligible_from.is_distinct_from(newly.c.eligible_from),
                     true() if version_changed else false(),
                 )
             )
         )
-        gone = exists().where(newly.c.enterprise_id == held.c.enterprise_id)
-        lost = select(
-            literal(run.id),
-            held.c.enterprise_id,
-            literal(number, SmallInteger()),
-            held.c.status,
-            cast(null(), SmallInteger()),
-            held.c.amount,
-            cast(null(), Numeric(18, 2)),
-            held.c.eligible_from,
-            cast(null(), Date()),
-            *tail,
-            literal(False, Boolean()),
-            literal(published, Boolean()),
-        ).where(held.c.policy_no == number, ~gone)
-        if judging.enterprises is not None:
-            lost = lost.where(held.c.enterprise_id.in_(judging.enterprises))
         statement = (
             insert(CHANGES)
-            .from_select(CHANGE_COLUMNS, found.union_all(lost))
+            .from_select(CHANGE_COLUMNS, differing)
             .execution_options(preserve_rowcount=True)
         )
         logged: int = self.session.connection().execute(statement).rowcount
