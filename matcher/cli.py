@@ -12,6 +12,7 @@ from rich.table import Table
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import IntegrityError
 
+from matcher import clock
 from matcher.auth.service import (
     create_account,
     disable_account,
@@ -33,7 +34,7 @@ from matcher.console import (
     print_issues,
 )
 from matcher.db import default_engine, session_scope
-from matcher.demo import DEMO_ACCOUNTS, load_demo
+from matcher.demo import DEMO_ACCOUNTS, load_demo, match_demo
 from matcher.eligibility.cases import load_cases, run_case
 from matcher.eligibility.evaluate import evaluate
 from matcher.eligibility.serialize import to_json
@@ -327,6 +328,8 @@ def serve(
             stored = load_demo(session, example)
         if stored:
             console.print(f"已载入演示数据：{stored} 家企业")
+            eligible = match_demo(engine, catalog_or_exit(), clock.today())
+            console.print(f"已为演示企业匹配在施政策：符合条件 {eligible:,} 项")
     with console.status("正在准备行业推断模型……"):
         load_model()
     console.print(f"数据库：{_shown_url()}")

@@ -9,18 +9,22 @@ from datetime import date, timedelta
 from decimal import Decimal
 from typing import Any
 
+from sqlalchemy import Engine
 from sqlmodel import Session, select
 from stdnum.cn import uscc as uscc_code
 
 from matcher import clock
 from matcher.auth.service import Principal, create_account
 from matcher.auth.tables import Account, Role
+from matcher.db import session_scope
 from matcher.enterprises.founders import hash_id_number
 from matcher.enterprises.repository import EnterpriseRepository
 from matcher.payouts.payee import Payee
 from matcher.payouts.service import file_claim
-from matcher.policies.catalog import default_catalog
+from matcher.policies.catalog import Catalog, default_catalog
 from matcher.policies.versions import publish
+from matcher.population.service import match_population
+from matcher.population.state import StateRepository
 from matcher.profiles.model import EnterpriseProfile
 from matcher.profiles.parse import parse_profile
 from matcher.profiles.uscc import validate
@@ -261,6 +265,15 @@ def load_demo(
         create_account(session, username, password, role, name, uscc)
     _file_demo_claims(session, today)
     return len(stored)
+
+
+def match_demo(engine: Engine, catalog: Catalog, today: date) -> int:
+    """Match the demo enterprises under the policies in force ``today``, as an operator's first
+    ``match-all`` would: the dashboard then has its eligible pairs, and a change of facts is
+    followed by its notices at once. The eligible pairs found."""
+    match_population(engine, catalog.in_force(today), today)
+    with session_scope(engine) as session:
+        return StateRepository(session).eligible_count()
 
 
 def with_demo_founder(example: EnterpriseProfile) -> EnterpriseProfile:
