@@ -59,13 +59,6 @@ class EntryPublic(BaseModel):
     @classmethod
     def of(cls, entry: PayableEntry, with_evidence: bool) -> "EntryPublic":
         assert entry.id is not None
-        payee = None
-        if entry.payee_holder is not None and entry.payee_bank is not None:
-            payee = PayeePublic(
-                holder=entry.payee_holder,
-                bank=entry.payee_bank,
-                account=entry.payee_account_masked or "",
-            )
         return cls(
             id=entry.id,
             list_id=entry.list_id,
@@ -73,7 +66,7 @@ class EntryPublic(BaseModel):
             name=entry.name,
             amount=entry.amount,
             excluded_reason=entry.excluded_reason,
-            payee=payee,
+            payee=PayeePublic.of(entry),
             payee_confirmed_at=entry.payee_confirmed_at,
             claim_id=entry.claim_id,
             evidence=entry.evidence if with_evidence else None,

@@ -3,7 +3,7 @@
 from collections.abc import Callable
 from datetime import date, datetime
 from decimal import Decimal
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, Literal, Protocol
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field
 from pydantic_core import PydanticCustomError
@@ -58,14 +58,27 @@ class PayeePublic(BaseModel):
     account: str = Field(description="账号（已遮盖，如 6222 **** **** 1234）")
 
     @classmethod
-    def of(cls, claim: Claim) -> "PayeePublic | None":
-        if claim.payee_holder is None or claim.payee_bank is None:
+    def of(cls, record: "PayeeRecord") -> "PayeePublic | None":
+        if record.payee_holder is None or record.payee_bank is None:
             return None
         return cls(
-            holder=claim.payee_holder,
-            bank=claim.payee_bank,
-            account=claim.payee_account_masked or "",
+            holder=record.payee_holder,
+            bank=record.payee_bank,
+            account=record.payee_account_masked or "",
         )
+
+
+class PayeeRecord(Protocol):
+    """What keeps a payee account as shown (a claim, a 免申即享 list entry)."""
+
+    @property
+    def payee_holder(self) -> str | None: ...
+
+    @property
+    def payee_bank(self) -> str | None: ...
+
+    @property
+    def payee_account_masked(self) -> str | None: ...
 
 
 class ClaimCreate(BaseModel):

@@ -30,18 +30,9 @@ from matcher.enterprises.repository import EnterpriseRepository
 from matcher.enterprises.tables import enterprises
 from matcher.policies.catalog import default_catalog
 from tests.conftest import ENTERPRISE_USCC, OTHER_USCC, Api
+from tests.enterprises.test_endpoints import PROFILE as ENDPOINTS_PROFILE
 
-PROFILE: dict[str, Any] = {
-    "uscc": ENTERPRISE_USCC,
-    "name": "济源市银辉新材料有限公司",
-    "entity_type": "company",
-    "registered_on": "2019-09-16",
-    "industry_code": "C3253",
-    "employees": 86,
-    "operating_revenue": "38600000.00",
-    "founders": [{"id_number": "11010519491231002X", "first_time_founder": True}],
-    "facts": {"vat_taxpayer_type": "small_scale"},
-}
+PROFILE: dict[str, Any] = {**ENDPOINTS_PROFILE, "facts": {"vat_taxpayer_type": "small_scale"}}
 PATH = f"/api/v1/enterprises/{ENTERPRISE_USCC}/entitlements"
 AS_OF = {"as_of": "2026-11-01"}
 CATALOG = default_catalog()
