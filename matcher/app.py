@@ -23,7 +23,7 @@ from matcher.api.routes.policies import router as policies_router
 from matcher.api.routes.tagging import router as tagging_router
 from matcher.api.strict_transport import StrictTransportSecurity
 from matcher.config import Settings, settings
-from matcher.db import make_engine
+from matcher.db import make_engine, reader_for
 from matcher.eligibility.answers import AnswerCache
 from matcher.notices.follow import install as follow_fact_changes
 from matcher.observability.access import ObserveRequests
@@ -50,6 +50,7 @@ def create_app(
     follow_fact_changes()
     app.state.settings = config
     app.state.engine = engine or make_engine(config.database_url)
+    app.state.reader = reader_for(app.state.engine)
     app.state.catalog = catalog or load_catalog(config.policies_dir)
     app.state.answers = AnswerCache(app.state.catalog, config.entitlement_cache_mb * 2**20)
     publish_catalog(app.state.engine, app.state.catalog)

@@ -25,6 +25,12 @@ def get_engine(request: Request) -> Engine:
     return engine
 
 
+def get_reader(request: Request) -> Engine:
+    """The engine of the hot path's single-statement reads (:func:`matcher.db.reader_for`)."""
+    reader: Engine = request.app.state.reader
+    return reader
+
+
 def get_session(request: Request) -> Iterator[Session]:
     """One request, one transaction: commit when the route returns, roll back when it raises."""
     with session_scope(get_engine(request)) as session:

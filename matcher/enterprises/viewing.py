@@ -10,8 +10,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Column, RowMapping, Table, bindparam, select
-from sqlmodel import Session
+from sqlalchemy import Column, Connection, RowMapping, Table, bindparam, select
 
 from matcher.auth.credentials import token_hash
 from matcher.auth.service import Principal, token_principal
@@ -47,10 +46,10 @@ class Viewing:
     """Its founders' rows (``id_hash``, ``first_time_founder``), in the order they were written."""
 
 
-def read_viewing(session: Session, token: str, uscc: str) -> Viewing:
+def read_viewing(connection: Connection, token: str, uscc: str) -> Viewing:
     """The token's principal, and the enterprise ``uscc`` with its founders, in one query."""
     params = {"uscc": uscc, "token_hash": token_hash(token)}
-    rows = session.connection().execute(VIEWING, params).mappings().all()
+    rows = connection.execute(VIEWING, params).mappings().all()
     if not rows:
         return Viewing(None, None, [])
     first = rows[0]

@@ -10,7 +10,7 @@ from datetime import date
 from typing import Any
 
 import pytest
-from sqlalchemy import Engine, event, select
+from sqlalchemy import Engine, event, select, text
 from sqlmodel import Session
 
 from matcher.auth.service import (
@@ -21,7 +21,7 @@ from matcher.auth.service import (
     issue_account_token,
 )
 from matcher.auth.tables import Role
-from matcher.db import session_scope
+from matcher.db import reader_for, session_scope
 from matcher.eligibility.answers import AnswerCache
 from matcher.eligibility.evaluate import evaluate
 from matcher.eligibility.serialize import to_json_bytes
@@ -176,15 +176,33 @@ def test_one_query_a_request_and_no_evaluation_for_a_kept_answer(
     def count(*args: Any) -> None:
         statements.append(args[2])
 
-    event.listen(seeded.engine, "before_cursor_execute", count)
+    engines = {seeded.engine, reader_for(seeded.engine)}
+    for engine in engines:
+        event.listen(engine, "before_cursor_execute", count)
     try:
         monkeypatch.setattr(
             "matcher.api.routes.enterprises.evaluate", lambda *_: pytest.fail("evaluated")
         )
         entitlements(seeded)
     finally:
-        event.remove(seeded.engine, "before_cursor_execute", count)
+        for engine in engines:
+            event.remove(engine, "before_cursor_execute", count)
     assert len(statements) == 1, statements
+
+
+@pytest.mark.parametrize("database_url", ["postgresql"], indirect=True)
+def test_a_pooled_connection_the_server_ended_is_replaced_unseen(seeded: Api) -> None:
+    """The reads' connections are not pinged at checkout: the one found dead is retried."""
+    reader = reader_for(seeded.engine)
+    before = entitlements(seeded)
+    with reader.connect() as pooled:
+        backend = pooled.execute(text("SELECT pg_backend_pid()")).scalar_one()
+    with seeded.engine.begin() as connection:
+        ended = connection.execute(text("SELECT pg_terminate_backend(:pid)"), {"pid": backend})
+        assert ended.scalar_one() is True
+    assert entitlements(seeded) == before
+    with reader.connect() as pooled:
+        assert pooled.execute(text("SELECT pg_backend_pid()")).scalar_one() != backend
 
 
 def test_etag_answers_304_until_the_facts_change(seeded: Api) -> None:

@@ -25,7 +25,7 @@ def test_the_token_the_enterprise_and_its_founders_in_order(engine: Engine) -> N
     _save(engine, [{"first_time_founder": True}, {"first_time_founder": False}])
     with session_scope(engine) as session:
         token, _ = issue_token(session, Role.ENTERPRISE, "ent", USCC)
-        viewing = read_viewing(session, token, USCC)
+        viewing = read_viewing(session.connection(), token, USCC)
         row = EnterpriseRepository(session).row(USCC)
     assert viewing.principal is not None and viewing.principal.uscc == USCC
     assert row is not None and viewing.enterprise == dict(row)
@@ -38,7 +38,7 @@ def test_no_founders_one_enterprise_and_a_version_per_write(engine: Engine) -> N
     _save(engine, [])
     with session_scope(engine) as session:
         token, _ = issue_token(session, Role.STAFF, "staff")
-        viewing = read_viewing(session, token, USCC)
+        viewing = read_viewing(session.connection(), token, USCC)
     assert viewing.enterprise is not None
     assert (viewing.enterprise["version"], viewing.founders) == (2, [])
 
@@ -47,7 +47,7 @@ def test_an_unknown_token_or_enterprise(engine: Engine) -> None:
     _save(engine, [])
     with session_scope(engine) as session:
         token, _ = issue_token(session, Role.STAFF, "staff")
-        assert read_viewing(session, "mt_unknown", USCC).principal is None
-        nowhere = read_viewing(session, token, "91110000600037341L")
+        assert read_viewing(session.connection(), "mt_unknown", USCC).principal is None
+        nowhere = read_viewing(session.connection(), token, "91110000600037341L")
     assert nowhere.principal is not None
     assert (nowhere.enterprise, nowhere.founders) == (None, [])

@@ -17,14 +17,14 @@ from matcher.api.deps import (
     UsccPath,
     get_answers,
     get_catalog,
-    get_engine,
+    get_reader,
     invalid_token,
 )
 from matcher.api.errors import ApiError, documented
 from matcher.api.paging import Page, Paging
 from matcher.api.responses import CREATED, TAGGED, IfNoneMatch, entitlement_response, locate
 from matcher.bounds import Day
-from matcher.db import session_scope
+from matcher.db import read_retrying
 from matcher.eligibility.answers import Answer
 from matcher.eligibility.evaluate import evaluate
 from matcher.eligibility.results import EntitlementList
@@ -172,19 +172,20 @@ async def enterprise_entitlements(
     return entitlement_response(answer, if_none_match)
 
 
-_EVALUATORS = CapacityLimiter(4)
-"""The threads of a process that answer entitlement requests. Few: the work is mostly the
-interpreter's, which runs one thread at a time, and many threads taking turns at it only
-stretch every request (and the event loop's share) without finishing more of them."""
+_EVALUATORS = CapacityLimiter(1)
+"""The thread of a process that answers entitlement requests: one. The work is the
+interpreter's, which runs one thread at a time, and its lock is not handed round fairly: with
+four such threads, a thread back from the database now and then waited seconds for its turn
+(p99 1–5 s at 10 connections on 2 cores, where one thread gives 8–13 ms and as many requests a
+second; ``bench/entitlements_http.py``)."""
 
 
 def _entitlements(request: Request, token: str, uscc: str, as_of: date | None) -> Answer:
-    """One query, in a read-only transaction of its own, reads the token, the enterprise and
-    its founders; the list is evaluated only when none is kept for this version of the
+    """One query, one round trip to the database, reads the token, the enterprise and its
+    founders; the list is evaluated only when none is kept for this version of the
     enterprise's facts, date and catalog."""
     catalog = get_catalog(request)
-    with session_scope(get_engine(request)) as session:
-        viewing = read_viewing(session, token, uscc)
+    viewing = read_retrying(get_reader(request), partial(read_viewing, token=token, uscc=uscc))
     if viewing.principal is None:
         raise invalid_token()
     enterprise = viewing.enterprise
