@@ -9,7 +9,7 @@ from typing import cast
 from markupsafe import Markup
 from sqlmodel import Session
 
-from matcher.policies.model import Policy
+from matcher.policies.model import BenefitKind, Policy
 from matcher.uptake import charts, sheets
 from matcher.uptake.budgets import budget_use
 from matcher.uptake.months import month_figures
@@ -35,6 +35,10 @@ class Scope:
         return {policy.id: policy.title for policy in self.policies}
 
     @property
+    def kinds(self) -> dict[str, BenefitKind]:
+        return {policy.id: policy.benefit.kind for policy in self.policies}
+
+    @property
     def shown(self) -> list[Policy]:
         return [policy for policy in self.policies if policy.id in self.chosen.policy_ids]
 
@@ -46,7 +50,7 @@ class Panel:
 
 
 def _stages(scope: Scope) -> Sheet:
-    counts = stage_counts(scope.session, scope.chosen, scope.by)
+    counts = stage_counts(scope.session, scope.chosen, scope.by, scope.kinds)
     return sheets.stage_sheet(scope.by, counts, scope.titles)
 
 

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
+from matcher.policies.model import BenefitKind
 from matcher.profiles.labels import VALUE_LABELS
 from matcher.spreadsheet import safe_cell
 from matcher.standards.sme_size import SIZE_CLASS_LABELS
@@ -20,6 +21,12 @@ Cell = str | int | Decimal | date | None
 UNKNOWN = "未知"
 STAGES = ("符合条件", "已通知", "已申请", "已批准")
 PAID_NOTE = "已拨付：尚无拨付记录（兑现账本尚未记录拨付环节）。"
+CASH_HEADING = "可享资金补贴（元）"
+TAX_RELIEF_HEADING = "预计减免税额（元）"
+AMOUNTS_NOTE = (
+    "可享资金补贴为资金补贴类政策按当前匹配结果测算的金额；预计减免税额为税收优惠类政策的"
+    "测算减免额，不由财政资金拨付，二者不相加。"
+)
 CLUSTER_LABELS = VALUE_LABELS["enterprise.industry_cluster"]
 GROUP_HEADINGS = {
     Dimension.POLICY: "政策",
@@ -49,7 +56,7 @@ def group_label(by: Dimension, key: str | None, titles: Mapping[str, str]) -> st
 
 
 def stage_sheet(by: Dimension, counts: Sequence[StageCounts], titles: Mapping[str, str]) -> Sheet:
-    columns = (GROUP_HEADINGS[by], *STAGES, "可享金额（元）", "批准金额（元）")
+    columns = (GROUP_HEADINGS[by], *STAGES, CASH_HEADING, TAX_RELIEF_HEADING, "批准金额（元）")
     rows: list[tuple[Cell, ...]] = [
         (
             group_label(by, row.key, titles),
@@ -57,7 +64,8 @@ def stage_sheet(by: Dimension, counts: Sequence[StageCounts], titles: Mapping[st
             row.notified,
             row.claimed,
             row.approved,
-            row.eligible_amount,
+            row.cash_amount,
+            row.tax_relief_amount,
             row.approved_amount,
         )
         for row in counts
@@ -69,12 +77,13 @@ def stage_sheet(by: Dimension, counts: Sequence[StageCounts], titles: Mapping[st
             sum(row.notified for row in counts),
             sum(row.claimed for row in counts),
             sum(row.approved for row in counts),
-            sum((row.eligible_amount for row in counts), Decimal("0.00")),
+            sum((row.cash_amount for row in counts), Decimal("0.00")),
+            sum((row.tax_relief_amount for row in counts), Decimal("0.00")),
             sum((row.approved_amount for row in counts), Decimal("0.00")),
         )
     )
     title = f"按{GROUP_HEADINGS[by]}统计"
-    note = "计数为企业与政策的组合（户次）；同一政策下即为企业数。" + PAID_NOTE
+    note = "计数为企业与政策的组合（户次）；同一政策下即为企业数。" + AMOUNTS_NOTE + PAID_NOTE
     return Sheet("stages", title, columns, rows, note)
 
 
@@ -145,9 +154,23 @@ def unit_sheet(loads: Sequence[UnitLoad], today: date) -> Sheet:
 
 
 def unclaimed_sheet(
-    listed: Sequence[Unclaimed], titles: Mapping[str, str], today: date, days: int
+    listed: Sequence[Unclaimed],
+    titles: Mapping[str, str],
+    kinds: Mapping[str, BenefitKind],
+    today: date,
+    days: int,
 ) -> Sheet:
-    columns = ("企业名称", "统一社会信用代码", "政策", "首次通知日期", "已过天数", "可享金额（元）")
+    """The list, each pair's amount under the heading of its policy's benefit kind (``kinds``,
+    by policy id); a kind that is neither cash nor tax relief shows none."""
+    columns = (
+        "企业名称",
+        "统一社会信用代码",
+        "政策",
+        "首次通知日期",
+        "已过天数",
+        CASH_HEADING,
+        TAX_RELIEF_HEADING,
+    )
     rows: list[tuple[Cell, ...]] = [
         (
             u.name,
@@ -155,11 +178,19 @@ def unclaimed_sheet(
             titles.get(u.policy_id, u.policy_id),
             u.notified_on,
             u.waiting_days(today),
-            u.amount,
+            *_by_kind(u.amount, kinds.get(u.policy_id)),
         )
         for u in listed
     ]
-    return Sheet("non-take-up", f"通知后 {days} 天未申请", columns, rows)
+    return Sheet("non-take-up", f"通知后 {days} 天未申请", columns, rows, AMOUNTS_NOTE)
+
+
+def _by_kind(amount: Decimal | None, kind: BenefitKind | None) -> tuple[Cell, Cell]:
+    """``amount`` in the cash column or the tax relief column, as ``kind`` says."""
+    return (
+        amount if kind is BenefitKind.CASH_SUBSIDY else None,
+        amount if kind is BenefitKind.TAX_PREFERENCE else None,
+    )
 
 
 def to_csv(sheet: Sheet) -> bytes:

@@ -5,6 +5,7 @@ folded into one row per pair with a flag per stage, then counted per policy, ind
 cluster or size class. Counts are of pairs: under one policy, of enterprises.
 """
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from decimal import Decimal
 from enum import StrEnum
@@ -17,6 +18,7 @@ from matcher.enterprises.tables import enterprises
 from matcher.notices.tables import NoticeKind, NoticeStatus, OutboxNotice
 from matcher.payouts.repository import standing_approvals
 from matcher.payouts.tables import MONEY, Claim, Decision
+from matcher.policies.model import BenefitKind
 from matcher.uptake.eligible import eligible_pairs
 from matcher.uptake.selection import UptakeFilter
 
@@ -41,8 +43,11 @@ class StageCounts:
     notified: int
     claimed: int
     approved: int
-    eligible_amount: Decimal
-    """What the eligible pairs are owed together, as the latest run computed it."""
+    cash_amount: Decimal
+    """What the eligible pairs of 资金补贴 policies are owed together, as the state holds it."""
+    tax_relief_amount: Decimal
+    """The tax the eligible pairs of 税收优惠 policies are estimated to be spared: never paid
+    out of a budget, so never added to ``cash_amount``."""
     approved_amount: Decimal
     """The standing approvals of the pairs, together."""
 
@@ -128,15 +133,25 @@ def _with_enterprises(pairs: Any) -> Any:
     return pairs.join(enterprises, enterprises.c.id == pairs.c.enterprise_id)
 
 
-def stage_counts(session: Session, chosen: UptakeFilter, by: Dimension) -> list[StageCounts]:
-    """The stages counted per group of ``by``, in the order of the group's key."""
+def stage_counts(
+    session: Session, chosen: UptakeFilter, by: Dimension, kinds: Mapping[str, BenefitKind]
+) -> list[StageCounts]:
+    """The stages counted per group of ``by``, in the order of the group's key; the eligible
+    pairs' amounts summed apart by their policy's benefit kind (``kinds``, by policy id):
+    cash and estimated tax relief. Other kinds' amounts (a loan's principal, say) are neither."""
     pairs = pair_stages(chosen)
     key = pairs.c.policy_id if by is Dimension.POLICY else enterprises.c[by.value]
+
+    def owed(kind: BenefitKind) -> Any:
+        of_kind = [policy_id for policy_id, its in kinds.items() if its is kind]
+        return func.sum(case((pairs.c.policy_id.in_(of_kind), pairs.c.eligible_amount)))
+
     rows = session.execute(
         select(
             key,
             *(func.sum(pairs.c[flag]) for flag in FLAGS),
-            func.sum(pairs.c.eligible_amount),
+            owed(BenefitKind.CASH_SUBSIDY),
+            owed(BenefitKind.TAX_PREFERENCE),
             func.sum(pairs.c.approved_amount),
         )
         .select_from(_with_enterprises(pairs))
@@ -146,9 +161,16 @@ def stage_counts(session: Session, chosen: UptakeFilter, by: Dimension) -> list[
     ).all()
     return [
         StageCounts(
-            key, int(eligible), int(notified), int(claimed), int(approved), money(owed), money(paid)
+            key,
+            int(eligible),
+            int(notified),
+            int(claimed),
+            int(approved),
+            money(cash),
+            money(tax_relief),
+            money(paid),
         )
-        for key, eligible, notified, claimed, approved, owed, paid in rows
+        for key, eligible, notified, claimed, approved, cash, tax_relief, paid in rows
     ]
 
 

@@ -41,6 +41,15 @@ STARTUP, DEREGISTRATION = "startup-subsidy", "market-entity-simplified-deregistr
 STAFF = Principal(Role.STAFF, None, "王芳", "account:1")
 CLUSTERS = ["steel", "silver", "nano", "food", "none", None, "steel", "silver"]
 EMPLOYEES = [5, 20, 120, 400, 8, 60, 250, 15]
+SMALL_LOW_PROFIT = {
+    "fiscal_year": YEAR - 1,
+    "annual_taxable_income": 2400000,
+    "average_employees": 86,
+    "average_total_assets": 42000000,
+    "restricted_industry": False,
+}
+"""An annual filing that makes a 小型微利企业 of the first steel and silver enterprises (0 and
+1): a tax relief policy beside 开业补贴's cash in their groups."""
 
 
 def founder_id(n: int) -> str:
@@ -120,6 +129,7 @@ def population(
                 operating_revenue=str(EMPLOYEES[n] * 300000),
                 industry_cluster=CLUSTERS[n],
                 founders=[{"id_hash": hash_id_number(founder_id(n)), "first_time_founder": True}],
+                **(SMALL_LOW_PROFIT if n < 2 else {}),
             )
             repository.save(parse_profile(facts, catalog.facts), "registration", "test")
     publish_catalog(engine, catalog)

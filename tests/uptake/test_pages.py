@@ -71,7 +71,8 @@ def test_a_csv_holds_the_table_of_the_page(client: TestClient, population: Popul
     assert answer.headers["content-disposition"] == 'attachment; filename="uptake-stages.csv"'
     rows = _rows(answer.content)
     with Session(population.engine) as session:
-        (counted,) = stage_counts(session, UptakeFilter((STARTUP,)), Dimension.POLICY)
+        kinds = {p.id: p.policy.benefit.kind for p in population.catalog}
+        (counted,) = stage_counts(session, UptakeFilter((STARTUP,)), Dimension.POLICY, kinds)
     title = population.catalog.get(STARTUP).policy.title  # type: ignore[union-attr]
     assert rows[0][:5] == ["政策", "符合条件", "已通知", "已申请", "已批准"]
     assert rows[1] == [
@@ -80,7 +81,8 @@ def test_a_csv_holds_the_table_of_the_page(client: TestClient, population: Popul
         str(counted.notified),
         str(counted.claimed),
         str(counted.approved),
-        f"{counted.eligible_amount}",
+        f"{counted.cash_amount}",
+        f"{counted.tax_relief_amount}",
         f"{counted.approved_amount}",
     ]
     assert rows[2][0] == "合计"
@@ -101,7 +103,8 @@ def test_the_non_take_up_list_pages_and_exports(client: TestClient, population: 
         "政策",
         "首次通知日期",
         "已过天数",
-        "可享金额（元）",
+        "可享资金补贴（元）",
+        "预计减免税额（元）",
     ]
     told = sorted(population.usccs[n] for n in (0, 5, 7))
     assert sorted(row[1] for row in rows[1:]) == told

@@ -9,6 +9,7 @@ from typing import Any
 import pytest
 from sqlmodel import Session
 
+from matcher.policies.model import BenefitKind
 from matcher.uptake.selection import Months, UptakeFilter, policies_shown
 from matcher.uptake.stages import Dimension, Funnel, StageCounts, funnel, stage_counts
 from tests.uptake.conftest import STARTUP, TODAY, Population
@@ -16,25 +17,31 @@ from tests.uptake.raw import Chosen, read, stage_flags
 
 
 def _expected(
-    flags: dict[tuple[int, str], dict[str, Any]], firms: dict[int, Any], by: Dimension
+    flags: dict[tuple[int, str], dict[str, Any]],
+    firms: dict[int, Any],
+    by: Dimension,
+    kinds: dict[str, BenefitKind],
 ) -> list[StageCounts]:
-    groups: dict[Any, list[Any]] = defaultdict(lambda: [0, 0, 0, 0, Decimal(0), Decimal(0)])
+    """The stages counted per group; what eligible pairs are owed summed apart for cash and
+    tax relief policies (and not at all for other kinds)."""
+    groups: dict[Any, list[Any]] = defaultdict(lambda: [0, 0, 0, 0] + [Decimal(0)] * 3)
+    owed_column = {BenefitKind.CASH_SUBSIDY: 4, BenefitKind.TAX_PREFERENCE: 5}
     for (enterprise_id, policy_id), f in flags.items():
         key = policy_id if by is Dimension.POLICY else firms[enterprise_id][by.value]
         group = groups[key]
         for index, flag in enumerate("enca"):
             group[index] += f[flag]
-        group[4] += f["owed"]
-        group[5] += f["paid"]
+        if kinds[policy_id] in owed_column:
+            group[owed_column[kinds[policy_id]]] += f["owed"]
+        group[6] += f["paid"]
     return [
-        StageCounts(
-            key,
-            *g[:4],
-            Decimal(g[4]).quantize(Decimal("0.01")),
-            Decimal(g[5]).quantize(Decimal("0.01")),
-        )
+        StageCounts(key, *g[:4], *(Decimal(sum_).quantize(Decimal("0.01")) for sum_ in g[4:]))
         for key, g in sorted(groups.items(), key=lambda item: (item[0] is not None, item[0] or ""))
     ]
+
+
+def _kinds(population: Population) -> dict[str, BenefitKind]:
+    return {p.id: p.policy.benefit.kind for p in population.catalog}
 
 
 def _sorted(rows: list[StageCounts]) -> list[StageCounts]:
@@ -64,8 +71,8 @@ def test_stage_counts_are_the_raw_rows_counted(population: Population, by: Dimen
                 Months(given.get("first"), given.get("last")),
             )
             flags = stage_flags(raw, Chosen(set(ids), **given))
-            counted = stage_counts(session, chosen, by)
-            assert _sorted(counted) == _expected(flags, raw.firms, by), case
+            counted = stage_counts(session, chosen, by, _kinds(population))
+            assert _sorted(counted) == _expected(flags, raw.firms, by, _kinds(population)), case
             eligible = [f for f in flags.values() if f["e"]]
             notified = [f for f in eligible if f["n"]]
             claimed = [f for f in notified if f["c"]]
@@ -78,13 +85,35 @@ def test_the_population_reaches_every_stage(population: Population) -> None:
     """The fixture is worth testing against: each stage holds pairs, and not the same ones."""
     chosen = UptakeFilter((STARTUP,))
     with Session(population.engine) as session:
-        (row,) = stage_counts(session, chosen, Dimension.POLICY)
+        (row,) = stage_counts(session, chosen, Dimension.POLICY, _kinds(population))
         shape = funnel(session, chosen)
     assert row.key == STARTUP
     assert (row.eligible, row.notified, row.claimed, row.approved) == (8, 7, 5, 2)
     assert row.approved_amount == Decimal("9000.00")
-    assert row.eligible_amount == Decimal("40000.00")
+    assert row.cash_amount == Decimal("40000.00")
+    assert row.tax_relief_amount == Decimal("0.00")
     assert shape == Funnel(8, 7, 5, 2)
+
+
+def test_cash_and_tax_relief_are_never_added_together(population: Population) -> None:
+    """A group holding both a 资金补贴 and a 税收优惠 policy shows each sum apart, and a
+    policy's amounts fall under its own kind alone."""
+    ids, kinds = tuple(p.id for p in population.catalog), _kinds(population)
+    with Session(population.engine) as session:
+        by_cluster = stage_counts(session, UptakeFilter(ids), Dimension.CLUSTER, kinds)
+        by_policy = stage_counts(session, UptakeFilter(ids), Dimension.POLICY, kinds)
+    steel = next(row for row in by_cluster if row.key == "steel")
+    assert steel.cash_amount > 0 and steel.tax_relief_amount > 0
+    for row in by_policy:
+        kind = kinds[str(row.key)]
+        if kind is not BenefitKind.CASH_SUBSIDY:
+            assert row.cash_amount == 0, row
+        if kind is not BenefitKind.TAX_PREFERENCE:
+            assert row.tax_relief_amount == 0, row
+    assert sum(r.cash_amount for r in by_cluster) == sum(r.cash_amount for r in by_policy)
+    assert sum(r.tax_relief_amount for r in by_cluster) == sum(
+        r.tax_relief_amount for r in by_policy
+    )
 
 
 def test_a_unit_chooses_the_policies_it_leads(population: Population) -> None:
@@ -96,8 +125,9 @@ def test_a_unit_chooses_the_policies_it_leads(population: Population) -> None:
     assert policies_shown(policies, STARTUP, unit) == (STARTUP,)
     assert policies_shown(policies, STARTUP, "不存在的单位") == ()
     with Session(population.engine) as session:
-        counted = stage_counts(session, UptakeFilter(shown), Dimension.POLICY)
+        counted = stage_counts(session, UptakeFilter(shown), Dimension.POLICY, _kinds(population))
         raw = read(session)
-        expected = _expected(stage_flags(raw, Chosen(set(shown))), raw.firms, Dimension.POLICY)
+        flags = stage_flags(raw, Chosen(set(shown)))
+        expected = _expected(flags, raw.firms, Dimension.POLICY, _kinds(population))
     assert _sorted(counted) == expected
     assert {row.key for row in counted} <= set(shown)

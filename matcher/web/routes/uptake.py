@@ -1,6 +1,7 @@
 """The uptake dashboard (兑现看板) for staff: figures with their charts and tables, each
 table as CSV, and the list of entitlements left unclaimed after notice."""
 
+from datetime import date
 from math import ceil
 
 from fastapi import APIRouter, Query, Request
@@ -35,6 +36,14 @@ def _query(request: Request, catalog: Catalog) -> UptakeQuery:
 def _scope(db: SessionDep, catalog: Catalog, query: UptakeQuery) -> Scope:
     policies = [compiled.policy for compiled in catalog]
     return Scope(db, policies, query.chosen, query.by, clock.today())
+
+
+def _unclaimed_sheet(
+    listed: list[take_up.Unclaimed], catalog: Catalog, today: date, days: int
+) -> Sheet:
+    titles = {compiled.id: compiled.policy.title for compiled in catalog}
+    kinds = {compiled.id: compiled.policy.benefit.kind for compiled in catalog}
+    return unclaimed_sheet(listed, titles, kinds, today, days)
 
 
 def _csv(sheet: Sheet) -> Response:
@@ -79,12 +88,11 @@ def non_take_up(
     listed = take_up.unclaimed(
         db, query.chosen, query.days, today, (page - 1) * PAGE_SIZE, PAGE_SIZE
     )
-    titles = {compiled.id: compiled.policy.title for compiled in catalog}
     return render(
         request,
         "uptake_non_take_up.html",
         query=query,
-        sheet=unclaimed_sheet(listed, titles, today, query.days),
+        sheet=_unclaimed_sheet(listed, catalog, today, query.days),
         listed=listed,
         total=total,
         page=page,
@@ -101,8 +109,7 @@ def non_take_up_csv(
     query = _query(request, catalog)
     today = clock.today()
     listed = take_up.unclaimed(db, query.chosen, query.days, today, 0, EXPORT_ROWS)
-    titles = {compiled.id: compiled.policy.title for compiled in catalog}
-    return _csv(unclaimed_sheet(listed, titles, today, query.days))
+    return _csv(_unclaimed_sheet(listed, catalog, today, query.days))
 
 
 @router.get("/{name}.csv")
