@@ -38,6 +38,7 @@ from tests.population.factories import uscc
 TODAY = clock.today()
 YEAR = TODAY.year
 STARTUP, DEREGISTRATION = "startup-subsidy", "market-entity-simplified-deregistration"
+LOAN = "startup-guarantee-loan"
 STAFF = Principal(Role.STAFF, None, "王芳", "account:1")
 CLUSTERS = ["steel", "silver", "nano", "food", "none", None, "steel", "silver"]
 EMPLOYEES = [5, 20, 120, 400, 8, 60, 250, 15]
@@ -67,18 +68,20 @@ class Population:
 
 @pytest.fixture
 def uptake_catalog(tmp_path: Path) -> Catalog:
-    """The catalog with the 2020 plan's measures in force and budgets for 开业补贴: 100,000
-    yuan in all and 12,000 this year (taken as the window's own test figures, not policy)."""
+    """The catalog with the 2020 plan's measures in force, budgets for 开业补贴 (100,000 yuan
+    in all and 12,000 this year) and an amount for 创业担保贷款 (its 3,000,000 yuan ceiling:
+    neither cash nor tax relief, so in no sum of either). Test figures, not policy."""
     root = tmp_path / "policies"
     catalog_in_force(root)
-    path = root / "jiyuan-2020" / f"{STARTUP}.yaml"
-    text = path.read_text("utf-8")
-    assert text.count("benefit:\n") == 1
     budgets = (
         "  budget: 100000\n"
         f"  budgets:\n    - {{year: {YEAR}, amount: 12000, source: 测试预算文件}}\n"
     )
-    path.write_text(text.replace("benefit:\n", "benefit:\n" + budgets), "utf-8")
+    for policy_id, extra in ((STARTUP, budgets), (LOAN, '  amount: "3000000"\n')):
+        path = root / "jiyuan-2020" / f"{policy_id}.yaml"
+        text = path.read_text("utf-8")
+        assert text.count("benefit:\n") == 1
+        path.write_text(text.replace("benefit:\n", "benefit:\n" + extra), "utf-8")
     return load_catalog(root)
 
 
@@ -162,7 +165,7 @@ def _send_notices(engine: Engine, ids: list[int]) -> None:
                 _notice(ids[6], STARTUP, None),  # not sent yet: not notified
                 _notice(ids[7], STARTUP, _sent(3), kind=NoticeKind.ENTITLED),
                 _notice(ids[2], STARTUP, _sent(5), kind=ClaimNoticeKind.RECEIVED),
-                _notice(ids[0], "startup-guarantee-loan", _sent(50)),
+                _notice(ids[0], LOAN, _sent(50)),
             ]
         )
 

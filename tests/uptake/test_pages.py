@@ -4,6 +4,7 @@ import csv
 import io
 import re
 from collections.abc import Iterator
+from decimal import Decimal
 
 import pytest
 from fastapi.testclient import TestClient
@@ -14,9 +15,12 @@ from matcher.auth.service import create_account
 from matcher.auth.tables import Role
 from matcher.config import Settings
 from matcher.db import session_scope
+from matcher.policies.model import BenefitKind
 from matcher.uptake.selection import UptakeFilter
+from matcher.uptake.sheets import CLUSTER_LABELS
 from matcher.uptake.stages import Dimension, stage_counts
-from tests.uptake.conftest import STARTUP, Population
+from tests.uptake.conftest import LOAN, STARTUP, Population
+from tests.uptake.raw import read
 
 PASSWORD = "correct-horse-42"
 _CSRF = re.compile(r'name="csrf_token" value="([^"]+)"')
@@ -88,6 +92,42 @@ def test_a_csv_holds_the_table_of_the_page(client: TestClient, population: Popul
     assert rows[2][0] == "合计"
 
 
+def test_the_stage_table_never_adds_cash_and_tax_relief(
+    client: TestClient, population: Population
+) -> None:
+    """By cluster over every policy: a cluster eligible for both 开业补贴 and 小型微利企业所得税
+    优惠 shows its cash and its tax relief apart, and so does the totals row, each the raw
+    rows' sum over the policies of its kind (the loan's amount in neither)."""
+    _sign_in(client, "wangfang")
+    answer = client.get("/staff/uptake/stages.csv", params={"by": "industry_cluster"})
+    header, *groups, totals = _rows(answer.content)
+    assert header[5:] == ["可享资金补贴（元）", "预计减免税额（元）", "批准金额（元）"]
+    kinds = {p.id: p.policy.benefit.kind for p in population.catalog}
+    with Session(population.engine) as session:
+        raw = read(session)
+
+    def owed(kind: BenefitKind, *clusters: str) -> str:
+        """The eligible pairs' amounts under ``kind``'s policies, of ``clusters`` (or all)."""
+        return str(
+            sum(
+                (
+                    amount or Decimal(0)
+                    for (firm, policy_id), amount in raw.eligible.items()
+                    if kinds[policy_id] is kind
+                    and (not clusters or raw.firms[firm]["industry_cluster"] in clusters)
+                ),
+                Decimal("0.00"),
+            )
+        )
+
+    cash, tax = BenefitKind.CASH_SUBSIDY, BenefitKind.TAX_PREFERENCE
+    steel = next(row for row in groups if row[0] == CLUSTER_LABELS["steel"])
+    assert steel[5:7] == [owed(cash, "steel"), owed(tax, "steel")]
+    assert totals[0] == "合计"
+    assert totals[5:7] == [owed(cash), owed(tax)]
+    assert "0.00" not in (*steel[5:7], *totals[5:7])
+
+
 def test_the_non_take_up_list_pages_and_exports(client: TestClient, population: Population) -> None:
     _sign_in(client, "wangfang")
     page = client.get("/staff/uptake/non-take-up", params={"days": "30"})
@@ -108,6 +148,10 @@ def test_the_non_take_up_list_pages_and_exports(client: TestClient, population: 
     ]
     told = sorted(population.usccs[n] for n in (0, 5, 7))
     assert sorted(row[1] for row in rows[1:]) == told
+    amounts = {(row[1], row[2]): row[5:] for row in rows[1:]}
+    titles = {p.id: p.policy.title for p in population.catalog}
+    assert amounts[(population.usccs[5], titles[STARTUP])] == ["5000.00", ""]
+    assert amounts[(population.usccs[0], titles[LOAN])] == ["", ""]  # neither cash nor tax
 
 
 BAD_FILTERS = [

@@ -12,7 +12,7 @@ from sqlmodel import Session
 from matcher.policies.model import BenefitKind
 from matcher.uptake.selection import Months, UptakeFilter, policies_shown
 from matcher.uptake.stages import Dimension, Funnel, StageCounts, funnel, stage_counts
-from tests.uptake.conftest import STARTUP, TODAY, Population
+from tests.uptake.conftest import LOAN, STARTUP, TODAY, Population
 from tests.uptake.raw import Chosen, read, stage_flags
 
 
@@ -97,11 +97,14 @@ def test_the_population_reaches_every_stage(population: Population) -> None:
 
 def test_cash_and_tax_relief_are_never_added_together(population: Population) -> None:
     """A group holding both a 资金补贴 and a 税收优惠 policy shows each sum apart, and a
-    policy's amounts fall under its own kind alone."""
+    policy's amounts fall under its own kind alone: a loan's, under neither."""
     ids, kinds = tuple(p.id for p in population.catalog), _kinds(population)
     with Session(population.engine) as session:
         by_cluster = stage_counts(session, UptakeFilter(ids), Dimension.CLUSTER, kinds)
         by_policy = stage_counts(session, UptakeFilter(ids), Dimension.POLICY, kinds)
+        owed = read(session).eligible
+    assert kinds[LOAN] is BenefitKind.LOAN_FINANCING
+    assert any(amount for (_, policy_id), amount in owed.items() if policy_id == LOAN)
     steel = next(row for row in by_cluster if row.key == "steel")
     assert steel.cash_amount > 0 and steel.tax_relief_amount > 0
     for row in by_policy:
