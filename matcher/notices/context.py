@@ -26,6 +26,33 @@ class NoticeFacts:
     amount: Decimal | None
     apply_from: date | None
 
+    @property
+    def shape(self) -> "NoticeShape":
+        return NoticeShape(
+            self.channel, self.kind, self.policy_version, self.amount, self.apply_from
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class NoticeShape:
+    """What every notice of one shape says alike: its facts but the enterprise's name."""
+
+    channel: Channel
+    kind: NoticeKind
+    policy_version: str
+    amount: Decimal | None
+    apply_from: date | None
+
+    def facts(self, enterprise_name: str) -> NoticeFacts:
+        return NoticeFacts(
+            self.channel,
+            self.kind,
+            enterprise_name,
+            self.policy_version,
+            self.amount,
+            self.apply_from,
+        )
+
 
 @dataclass(frozen=True, slots=True)
 class NoticeContext:

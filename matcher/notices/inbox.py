@@ -1,6 +1,7 @@
 """An enterprise's in-app messages: newest first, read or unread, each linking to what it is
 about (the policy, or the claim). Served by 企业专属主页 and by the API alike."""
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -8,7 +9,9 @@ from sqlmodel import Session
 
 from matcher import clock
 from matcher.errors import NotFound
+from matcher.notices.bodies import BodyRepository
 from matcher.notices.outbox import OutboxRepository
+from matcher.notices.render import Rendered
 from matcher.notices.tables import KIND_LABELS, OutboxNotice
 
 
@@ -40,14 +43,25 @@ def link_of(notice: OutboxNotice) -> str:
     return f"/policies/{notice.policy_id}"
 
 
-def _message(notice: OutboxNotice) -> InAppMessage:
+def _messages(session: Session, notices: Sequence[OutboxNotice]) -> list[InAppMessage]:
+    """The messages of ``notices``, each with its own texts or its shape's, named."""
+    filled = BodyRepository(session).filled(
+        (n.body_id, n.enterprise_id) for n in notices if n.body_id is not None
+    )
+    return [_message(n, filled.get((n.body_id or 0, n.enterprise_id))) for n in notices]
+
+
+def _message(notice: OutboxNotice, shaped: Rendered | None) -> InAppMessage:
     assert notice.id is not None
+    title, body = (
+        (notice.subject, notice.body_text) if shaped is None else (shaped.subject, shaped.text)
+    )
     return InAppMessage(
         id=notice.id,
         kind=notice.kind,
         kind_label=KIND_LABELS[notice.kind],
-        title=notice.subject or "",
-        body=notice.body_text or "",
+        title=title or "",
+        body=body or "",
         policy_id=notice.policy_id,
         claim_id=notice.claim_id,
         link=link_of(notice),
@@ -62,7 +76,7 @@ def inbox(session: Session, enterprise_id: int, limit: int, offset: int = 0) -> 
     repository = OutboxRepository(session)
     total, unread = repository.in_app_counts(enterprise_id)
     notices = repository.in_app(enterprise_id, limit, offset)
-    return InboxPage([_message(n) for n in notices], total, unread)
+    return InboxPage(_messages(session, notices), total, unread)
 
 
 def open_message(session: Session, enterprise_id: int, message_id: int) -> InAppMessage:
@@ -74,7 +88,7 @@ def open_message(session: Session, enterprise_id: int, message_id: int) -> InApp
         notice.read_at = clock.now()
         session.add(notice)
         session.flush()
-    return _message(notice)
+    return _messages(session, [notice])[0]
 
 
 def mark_all_read(session: Session, enterprise_id: int) -> int:

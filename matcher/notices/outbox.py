@@ -1,5 +1,6 @@
 """Every query on the notice outbox: enqueue, render, claim, record, list."""
 
+from collections import defaultdict
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -29,6 +30,7 @@ from sqlmodel import Session, col
 from matcher import clock
 from matcher.db import UtcDateTime
 from matcher.enterprises.tables import enterprises
+from matcher.notices.bodies import BodyRepository
 from matcher.notices.contacts import reachable
 from matcher.notices.context import NoticeFacts
 from matcher.notices.render import Rendered
@@ -74,6 +76,28 @@ class ClaimedNotice:
     lease_expires_at: datetime
     contact_id: int | None = None
     """The contact the address came from: its e-mail carries an unsubscribe link."""
+
+
+def _claimed(row: Any, shaped: Rendered | None, expires: datetime) -> ClaimedNotice:
+    """A claimed row, with its shape's texts and its enterprise's name put in (``shaped``)
+    or with its own."""
+    texts = shaped or Rendered(
+        row.subject, row.body_text, row.body_html, row.segments, row.sms_template
+    )
+    return ClaimedNotice(
+        id=row.id,
+        attempts=row.attempts,
+        channel=Channel(row.channel),
+        address=row.address,
+        subject=texts.subject,
+        body_text=texts.text,
+        body_html=texts.html,
+        segments=texts.segments,
+        sms_template=texts.sms_template,
+        idempotency_key=row.idempotency_key,
+        lease_expires_at=expires,
+        contact_id=row.contact_id,
+    )
 
 
 def idempotency_key(
@@ -267,20 +291,37 @@ class OutboxRepository:
     def unrendered(
         self, channel: Channel, after_id: int, limit: int
     ) -> list[tuple[int, NoticeFacts]]:
-        """The next ``limit`` notices of ``channel`` to render, in id order after ``after_id``."""
-        statement = (
+        """The next ``limit`` notices of ``channel`` to render, in id order after ``after_id``.
+
+        The page is taken from the queue index in its order before the names are joined in:
+        joined first, a planner that takes a freshly filled outbox for empty joins and sorts
+        every row left to render for each page.
+        """
+        page = (
             select(
                 col(OutboxNotice.id),
                 col(OutboxNotice.kind),
-                enterprises.c.name,
+                col(OutboxNotice.enterprise_id),
                 col(OutboxNotice.policy_version),
                 col(OutboxNotice.amount),
                 col(OutboxNotice.apply_from),
             )
-            .join(enterprises, enterprises.c.id == OutboxNotice.enterprise_id)
             .where(self._unrendered(channel), col(OutboxNotice.id) > after_id)
             .order_by(col(OutboxNotice.id))
             .limit(limit)
+            .subquery("page")
+        )
+        statement = (
+            select(
+                page.c.id,
+                page.c.kind,
+                enterprises.c.name,
+                page.c.policy_version,
+                page.c.amount,
+                page.c.apply_from,
+            )
+            .join(enterprises, enterprises.c.id == page.c.enterprise_id)
+            .order_by(page.c.id)
         )
         return [
             (row[0], NoticeFacts(channel, NoticeKind(row[1]), *row[2:]))
@@ -305,6 +346,30 @@ class OutboxRepository:
         if values:
             self.session.execute(update(OutboxNotice), values)
             self.announce()
+
+    def point_at_bodies(self, shaped: Iterable[tuple[int, int]]) -> None:
+        """Point each notice at the body of its shape (notice id, body id), and make the
+        notices due now: one ``UPDATE … WHERE id IN`` for each body's notices, and the
+        notices alone with their body in one row-by-row batch."""
+        moment = clock.now()
+        by_body: dict[int, list[int]] = defaultdict(list)
+        for notice_id, body_id in shaped:
+            by_body[body_id].append(notice_id)
+        if not by_body:
+            return
+        single = []
+        for body_id, notice_ids in by_body.items():
+            if len(notice_ids) == 1:
+                single.append({"id": notice_ids[0], "body_id": body_id, "next_attempt_at": moment})
+                continue
+            self.session.execute(
+                update(OutboxNotice)
+                .where(col(OutboxNotice.id).in_(notice_ids))
+                .values(body_id=body_id, next_attempt_at=moment)
+            )
+        if single:
+            self.session.execute(update(OutboxNotice), single)
+        self.announce()
 
     def give_up(self, reasons: Iterable[tuple[int, str]]) -> None:
         """Mark notices failed before any attempt (they cannot be rendered)."""
@@ -403,24 +468,16 @@ class OutboxRepository:
                 col(OutboxNotice.sms_template),
                 col(OutboxNotice.idempotency_key),
                 col(OutboxNotice.contact_id),
+                col(OutboxNotice.body_id),
+                col(OutboxNotice.enterprise_id),
             )
         )
+        rows = self.session.connection().execute(statement).all()
+        filled = BodyRepository(self.session).filled(
+            (row.body_id, row.enterprise_id) for row in rows if row.body_id is not None
+        )
         claimed = [
-            ClaimedNotice(
-                row.id,
-                row.attempts,
-                Channel(row.channel),
-                row.address,
-                row.subject,
-                row.body_text,
-                row.body_html,
-                row.segments,
-                row.sms_template,
-                row.idempotency_key,
-                expires,
-                row.contact_id,
-            )
-            for row in self.session.connection().execute(statement)
+            _claimed(row, filled.get((row.body_id, row.enterprise_id)), expires) for row in rows
         ]
         return sorted(claimed, key=lambda notice: notice.id)
 

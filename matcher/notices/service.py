@@ -4,6 +4,7 @@ Services flush; the job commits (``render_pending`` calls back after each batch 
 can commit there, and a run cut short resumes with the rows still unrendered).
 """
 
+import json
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any
@@ -11,12 +12,19 @@ from typing import Any
 from sqlalchemy import Select
 from sqlmodel import Session
 
+from matcher.notices.bodies import BodyRepository
 from matcher.notices.changes import changes, unnotified_runs
-from matcher.notices.context import NoticeFacts, PublishedPolicies, notice_context
+from matcher.notices.context import (
+    NoticeContext,
+    NoticeFacts,
+    NoticeShape,
+    PublishedPolicies,
+    notice_context,
+)
 from matcher.notices.outbox import OutboxRepository, candidates, not_queued
 from matcher.notices.render import Rendered, render
 from matcher.notices.sms_templates import sms_templates
-from matcher.notices.stencils import Stencils
+from matcher.notices.stencils import PLACEHOLDER, Stencils, fits
 from matcher.notices.tables import Channel
 from matcher.population.state import StateRepository
 
@@ -61,6 +69,10 @@ def enqueue(session: Session, plan: NoticePlan) -> int:
     return added
 
 
+SAMPLE_NAME = "济源示例企业有限公司"
+"""The name a shape's stencil is checked with (see :class:`Stencils`)."""
+
+
 class Renderer:
     """Renders notices, reading each policy version they quote once and rendering each shape
     of notice once (:mod:`matcher.notices.stencils`)."""
@@ -72,12 +84,36 @@ class Renderer:
 
     def __call__(self, facts: NoticeFacts) -> Rendered | str:
         """The rendered notice, or why it cannot be rendered."""
+        notice = self._context(facts)
+        if isinstance(notice, str):
+            return notice
+        return self._with_template(facts.channel, notice, self.stencils(facts.channel, notice))
+
+    def shape(self, shape: NoticeShape) -> Rendered | str | None:
+        """The texts of every notice of ``shape``, with :data:`PLACEHOLDER` for the name; why
+        none can be rendered; or ``None`` when each must be rendered with its own name."""
+        notice = self._context(shape.facts(SAMPLE_NAME))
+        if isinstance(notice, str):
+            return notice
+        stencil = self.stencils.stencil(shape.channel, notice)
+        if stencil is None:
+            return None
+        texts = self._with_template(
+            shape.channel, replace(notice, enterprise_name=PLACEHOLDER), stencil.rendered
+        )
+        if PLACEHOLDER in json.dumps(texts.sms_template, ensure_ascii=False):
+            return None  # a template's value is cut to its length, name and all
+        return texts
+
+    def _context(self, facts: NoticeFacts) -> NoticeContext | str:
         policy = self.policies.get(facts.policy_version)
         if policy is None:
             return f"政策版本 {facts.policy_version[:12]} 未发布，无法生成通知"
-        notice = notice_context(facts, policy, self.page_url)
-        rendered = self.stencils(facts.channel, notice)
-        if facts.channel is Channel.SMS:  # kept for a gateway that sends templates
+        return notice_context(facts, policy, self.page_url)
+
+    @staticmethod
+    def _with_template(channel: Channel, notice: NoticeContext, rendered: Rendered) -> Rendered:
+        if channel is Channel.SMS:  # kept for a gateway that sends templates
             return replace(rendered, sms_template=sms_templates().message(notice))
         return rendered
 
@@ -91,25 +127,42 @@ class RenderTally:
 def render_pending(
     session: Session, page_url: str, on_batch: Callable[[int], None] | None = None
 ) -> RenderTally:
-    """Render every enqueued notice not rendered yet."""
+    """Render every enqueued notice not rendered yet: a notice whose shape renders once for
+    all is pointed at its shape's texts (:mod:`matcher.notices.bodies`), any other rendered
+    with its own name."""
     repository = OutboxRepository(session)
+    bodies = BodyRepository(session)
     renderer = Renderer(session, page_url)
+    by_shape: dict[NoticeShape, int | str | None] = {}
+    """A shape's body id, why it cannot be rendered, or ``None``: one by one."""
     tally = RenderTally()
     for channel in Channel:
         after = 0
         while batch := repository.unrendered(channel, after, RENDER_BATCH):
+            shaped: list[tuple[int, int]] = []
             rendered: list[tuple[int, Rendered]] = []
             refused: list[tuple[int, str]] = []
             for notice_id, facts in batch:
-                result = renderer(facts)
-                if isinstance(result, Rendered):
+                shape = facts.shape
+                if shape not in by_shape:
+                    texts = renderer.shape(shape)
+                    by_shape[shape] = (
+                        bodies.store(channel, texts) if isinstance(texts, Rendered) else texts
+                    )
+                body = by_shape[shape]
+                if isinstance(body, int) and fits(facts.enterprise_name):
+                    shaped.append((notice_id, body))
+                elif isinstance(body, str):
+                    refused.append((notice_id, body))
+                elif isinstance(result := renderer(facts), Rendered):
                     rendered.append((notice_id, result))
                 else:
                     refused.append((notice_id, result))
+            repository.point_at_bodies(shaped)
             repository.save_rendered(rendered)
             repository.give_up(refused)
             session.flush()
-            tally.rendered += len(rendered)
+            tally.rendered += len(shaped) + len(rendered)
             tally.failed += len(refused)
             after = batch[-1][0]
             if on_batch is not None:

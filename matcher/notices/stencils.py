@@ -46,6 +46,13 @@ class Stencil:
         )
 
 
+def fits(name: str) -> bool:
+    """Whether a filled stencil gives what rendering gives for ``name``: a rendered text is
+    trimmed at its ends, so a name starting or ending it with spaces would be trimmed too, a
+    filled stencil's not."""
+    return name == name.strip()
+
+
 class Stencils:
     """Renders notices through ``render``, once per shape; keeps the stencils it made."""
 
@@ -54,15 +61,18 @@ class Stencils:
         self._stencils: dict[tuple[Channel, NoticeContext], Stencil | None] = {}
 
     def __call__(self, channel: Channel, notice: NoticeContext) -> Rendered:
+        stencil = self.stencil(channel, notice)
+        if stencil is None or not fits(notice.enterprise_name):
+            return self._render(channel, notice)
+        return stencil.fill(notice.enterprise_name)
+
+    def stencil(self, channel: Channel, notice: NoticeContext) -> Stencil | None:
+        """The stencil of ``notice``'s shape, or ``None`` when it has none (see
+        :meth:`_stencil`); made the first time the shape is seen."""
         shape = (channel, replace(notice, enterprise_name=""))
         if shape not in self._stencils:
             self._stencils[shape] = self._stencil(channel, notice)
-        stencil = self._stencils[shape]
-        if stencil is None or notice.enterprise_name != notice.enterprise_name.strip():
-            # A rendered text is trimmed at its ends: a name starting or ending it with
-            # spaces would be trimmed too, a filled stencil's not.
-            return self._render(channel, notice)
-        return stencil.fill(notice.enterprise_name)
+        return self._stencils[shape]
 
     @property
     def shapes(self) -> int:

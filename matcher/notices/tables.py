@@ -5,12 +5,14 @@ policy version, kind, channel, the contact for e-mail and SMS, and an event key 
 cannot tell two messages apart — the new amount and the run that found it for an amount
 changed under the same version, the claim and its decision for a claim notice. However often
 the same change is found, it is enqueued once. An entitlement notice is written by
-``INSERT … SELECT`` without its text and without a ``next_attempt_at``; rendering fills in the
-text and makes it due. A delivery worker then claims it: ``pending`` → ``sending`` (under a
-lease until ``lease_expires_at``) → ``sent``, or back to ``pending`` with a later
-``next_attempt_at``, or ``failed`` with the reason in ``last_error``. ``attempts`` counts
-claims and doubles as the fencing token of a lease: a worker records an outcome only while the
-row still carries the count it claimed it with.
+``INSERT … SELECT`` without its text and without a ``next_attempt_at``; rendering points it at
+its shape's texts (``notice_bodies``, stored once for every notice of the shape) or, for a
+shape that cannot be rendered once for all, fills in its own texts, and makes it due. A
+delivery worker then claims it: ``pending`` → ``sending`` (under a lease until
+``lease_expires_at``) → ``sent``, or back to ``pending`` with a later ``next_attempt_at``, or
+``failed`` with the reason in ``last_error``. ``attempts`` counts claims and doubles as the
+fencing token of a lease: a worker records an outcome only while the row still carries the
+count it claimed it with.
 
 Every queue query (rows to render, due rows, leases run out) is an equality on status and
 channel, then ``next_attempt_at`` (empty, or up to now) in order, or the few rows in flight:
@@ -200,6 +202,24 @@ class NoticeContactEvent(SQLModel, table=True):
     at: datetime = Field(default_factory=now, sa_type=UtcDateTime)
 
 
+class NoticeBody(SQLModel, table=True):
+    """The texts of every notice of one shape (channel, kind, policy version, amount, date),
+    stored once with :data:`matcher.notices.stencils.PLACEHOLDER` where the enterprise's name
+    goes; a notice of the shape points here and gets its name when it is sent or shown.
+    Identified by the digest of its channel and texts, so the same texts are stored once."""
+
+    __tablename__ = "notice_bodies"
+
+    id: int | None = Field(default=None, primary_key=True)
+    digest: str = Field(max_length=64, unique=True)
+    channel: str = Field(max_length=8)
+    subject: str | None = Field(default=None, max_length=200)
+    body_text: str = Field(sa_column=Column(Text, nullable=False))
+    body_html: str | None = Field(default=None, sa_column=Column(Text))
+    sms_template: Any = Field(default=None, sa_type=JSON)
+    created_at: datetime = Field(default_factory=now, sa_type=UtcDateTime)
+
+
 class OutboxNotice(SQLModel, table=True):
     """One message to one enterprise on one channel, and how its delivery went."""
 
@@ -229,6 +249,9 @@ class OutboxNotice(SQLModel, table=True):
     apply_from: date | None = None
     """For ``date_reached``: the "可于 … 起申请" date the previous run named."""
     idempotency_key: str = Field(max_length=200, unique=True)
+    body_id: int | None = Field(default=None, foreign_key="notice_bodies.id")
+    """Rendered by shape: the texts, with the name still to put in. Otherwise the texts are
+    the row's own (``subject``, ``body_text`` …)."""
     subject: str | None = Field(default=None, max_length=200)
     body_text: str | None = Field(default=None, sa_column=Column(Text))
     body_html: str | None = Field(default=None, sa_column=Column(Text))

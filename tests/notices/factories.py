@@ -12,9 +12,17 @@ from stdnum.cn import uscc as uscc_code
 from matcher import clock
 from matcher.eligibility.results import Status
 from matcher.enterprises.tables import enterprises
+from matcher.notices.bodies import BodyRepository
 from matcher.notices.contacts import Actor, ContactBook
+from matcher.notices.render import Rendered
 from matcher.notices.service import enqueue, notice_plan, render_pending
-from matcher.notices.tables import Channel, ContactOrigin, NoticeContact, NoticeTopic
+from matcher.notices.tables import (
+    Channel,
+    ContactOrigin,
+    NoticeContact,
+    NoticeTopic,
+    OutboxNotice,
+)
 from matcher.policies.catalog import default_catalog
 from matcher.population.state import reconcile
 from matcher.population.tables import EntitlementSnapshot, MatchRun, MatchRunPolicy
@@ -154,3 +162,18 @@ def queue_news(engine: Engine, count: int, page_url: str) -> int:
         render_pending(session, page_url)
         session.commit()
         return added
+
+
+def stored_texts(session: Session, notice: OutboxNotice) -> Rendered:
+    """The texts an outbox row sends or shows: its shape's with its enterprise's name put in,
+    or its own."""
+    if notice.body_id is None:
+        return Rendered(
+            notice.subject,
+            notice.body_text or "",
+            notice.body_html,
+            notice.segments,
+            notice.sms_template,
+        )
+    key = (notice.body_id, notice.enterprise_id)
+    return BodyRepository(session).filled([key])[key]

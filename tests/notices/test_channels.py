@@ -16,7 +16,7 @@ from matcher.notices.settings import NoticeSettings
 from matcher.notices.tables import Channel, OutboxNotice
 from matcher.notices.worker import DeliveryTally, RetryPolicy, deliver
 from tests.notices.conftest import PAGE
-from tests.notices.factories import queue_news
+from tests.notices.factories import queue_news, stored_texts
 from tests.notices.receivers import (
     SMTP_PASSWORD,
     SMTP_USER,
@@ -151,11 +151,9 @@ def test_template_mode_sends_the_registered_code_and_values(
         tally = deliver(published, {Channel.SMS: senders[Channel.SMS]}, config.lease, RetryPolicy())
     assert tally.sent == 1
     with Session(published) as session:
-        key, mobile, stored = session.exec(
-            select(
-                OutboxNotice.idempotency_key, OutboxNotice.address, OutboxNotice.sms_template
-            ).where(OutboxNotice.channel == Channel.SMS)
-        ).one()
+        notice = session.exec(select(OutboxNotice).where(OutboxNotice.channel == Channel.SMS)).one()
+        key, mobile = notice.idempotency_key, notice.address
+        stored = stored_texts(session, notice).sms_template
     assert webhook.requests == [
         (
             key,

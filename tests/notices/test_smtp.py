@@ -13,7 +13,7 @@ from matcher.notices.settings import NoticeSettings
 from matcher.notices.tables import Channel, OutboxNotice
 from matcher.notices.worker import DeliveryTally, RetryPolicy, deliver
 from tests.notices.conftest import PAGE
-from tests.notices.factories import queue_news
+from tests.notices.factories import queue_news, stored_texts
 from tests.notices.receivers import Inbox, SmtpHandler, free_port
 
 
@@ -40,7 +40,10 @@ def test_an_email_carries_its_idempotency_key_as_message_id(
     assert message["To"] == "ent1@example.com"
     assert message["From"] == "济源惠企政策 <notices@hqzc.jiyuan.example>"
     assert message["Subject"] == "【惠企政策】济源测试企业1有限公司已符合《一次性开业补贴》申请条件"
-    assert message.get_body(("plain",)).get_content() == first.body_text
+    with Session(published) as session:
+        texts = stored_texts(session, first)
+    assert message.get_body(("plain",)).get_content() == texts.text
+    assert message.get_body(("html",)).get_content() == texts.html
     html = message.get_body(("html",)).get_content()
     assert '<a href="https://hqzc.jiyuan.example/me">企业专属主页</a>' in html
     assert (first.status, first.attempts, first.last_error) == ("sent", 1, None)
