@@ -29,7 +29,7 @@ from sqlmodel import Session
 
 from matcher.db import make_engine, scratch_database
 from matcher.migrate import upgrade
-from matcher.notices.service import enqueue, notice_plan, render_pending
+from matcher.notices.service import enqueue_rendered, notice_plan, render_pending
 
 NOTICES_PER_ENTERPRISE_AND_CHANNEL = 5
 
@@ -110,7 +110,7 @@ def run(sink: str, workers: int, enterprises: int) -> float:
         with Session(engine) as session:
             plan = notice_plan(session)
             assert plan is not None
-            enqueue(session, plan)
+            enqueue_rendered(session, plan, PAGE)
             render_pending(session, PAGE)
             session.commit()
         engine.dispose()

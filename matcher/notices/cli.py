@@ -21,7 +21,7 @@ from matcher.notices.render import Rendered
 from matcher.notices.service import (
     NoticePlan,
     Preview,
-    enqueue,
+    enqueue_rendered,
     notice_plan,
     preview,
     render_pending,
@@ -179,10 +179,13 @@ def _print_rendered(rendered: Rendered) -> None:
 def _run(engine: Engine, plan: NoticePlan, config: NoticeSettings) -> int:
     """Enqueue, render and deliver; how many notices failed for good."""
     with session_scope(engine) as session:
-        added = enqueue(session, plan)
+        waiting = OutboxRepository(session).unrendered_count()
+        added = enqueue_rendered(session, plan, config.page_url)
+        left = OutboxRepository(session).unrendered_count()
+    written_rendered = added - (left - waiting)
     with open_senders(config) as senders, _progress() as progress:
         with session_scope(engine) as session:
-            task = progress.add_task("生成通知", total=OutboxRepository(session).unrendered_count())
+            task = progress.add_task("生成通知", total=left)
 
             def rendered_batch(count: int) -> None:
                 session.commit()
@@ -202,7 +205,7 @@ def _run(engine: Engine, plan: NoticePlan, config: NoticeSettings) -> int:
     failed = delivered.failed + rendered.failed
     _say(
         f"通知完成：符合条件 {matched:,} 项，有变化 {changed:,} 项；"
-        f"新入队 {added:,} 条，已生成 {rendered.rendered:,} 条，"
+        f"新入队 {added:,} 条，已生成 {written_rendered + rendered.rendered:,} 条，"
         f"已发送 {delivered.sent:,} 条，待重试 {delivered.retry:,} 条，失败 {failed:,} 条。"
     )
     queued = counts.get(NoticeStatus.PENDING, 0) + counts.get(NoticeStatus.SENDING, 0)

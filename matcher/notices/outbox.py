@@ -1,13 +1,15 @@
 """Every query on the notice outbox: enqueue, render, claim, record, list."""
 
 from collections import defaultdict
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy import (
+    Date,
     Integer,
+    Numeric,
     Select,
     String,
     and_,
@@ -22,7 +24,9 @@ from sqlalchemy import (
     true,
     union_all,
     update,
+    values,
 )
+from sqlalchemy import column as named_column
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlmodel import Session, col
@@ -32,7 +36,7 @@ from matcher.db import UtcDateTime
 from matcher.enterprises.tables import enterprises
 from matcher.notices.bodies import BodyRepository
 from matcher.notices.contacts import reachable
-from matcher.notices.context import NoticeFacts
+from matcher.notices.context import NoticeFacts, NoticeShape
 from matcher.notices.render import Rendered
 from matcher.notices.tables import (
     Channel,
@@ -176,6 +180,45 @@ def _tail_columns(change: Any) -> tuple[Any, ...]:
     return change.c.amount, change.c.apply_from, change.c.event_key
 
 
+def _shape_columns(table: Any) -> tuple[Any, ...]:
+    """The columns of a notice's shape in ``table`` (see :class:`NoticeShape`)."""
+    c = table.c
+    return c.channel, c.kind, c.policy_version, c.amount, c.apply_from
+
+
+def _shape_bodies(bodies: Mapping[NoticeShape, int], postgresql: bool) -> Any:
+    """``bodies`` as a table (a ``VALUES`` list): each shape's columns and its body's id."""
+    table = values(
+        named_column("channel", String),
+        named_column("kind", String),
+        named_column("policy_version", String),
+        named_column("amount", Numeric(18, 2)),
+        named_column("apply_from", Date),
+        named_column("body_id", Integer),
+        name="shapes",
+    ).data(
+        [
+            (s.channel.value, s.kind.value, s.policy_version, s.amount, s.apply_from, body_id)
+            for s, body_id in bodies.items()
+        ]
+    )
+    # a CTE inside a subquery: SQLite names no columns of a VALUES subquery, and a CTE at
+    # the top would start the INSERT with WITH (Python's sqlite3 then reports no rowcount)
+    listed = table.cte("shape_values", nesting=True)
+    amount: Any = listed.c.amount
+    apply_from: Any = listed.c.apply_from
+    if postgresql:  # a VALUES column of NULLs and untyped parameters would be text
+        amount, apply_from = cast(amount, Numeric(18, 2)), cast(apply_from, Date)
+    return select(
+        listed.c.channel,
+        listed.c.kind,
+        listed.c.policy_version,
+        amount.label("amount"),
+        apply_from.label("apply_from"),
+        listed.c.body_id,
+    ).subquery("shapes")
+
+
 def not_queued(found: Select[Any]) -> Select[Any]:
     """The rows of ``found`` (candidates) that are not in the outbox yet.
 
@@ -207,21 +250,64 @@ class OutboxRepository:
         dialect = self.session.get_bind().dialect.name
         return (sqlite_insert if dialect == "sqlite" else pg_insert)(OutboxNotice)
 
-    def enqueue(self, changes: Select[Any]) -> int:
-        """Add an unrendered row per candidate of ``changes``; the number added.
+    def shapes(self, changes: Select[Any], least: int, most: int) -> list[NoticeShape]:
+        """The shapes of the notices ``changes`` make that at least ``least`` of them share:
+        the ``most`` largest."""
+        found = candidates(changes).subquery("found")
+        key = _shape_columns(found)
+        statement = (
+            select(*key)
+            .group_by(*key)
+            .having(func.count() >= least)
+            .order_by(func.count().desc(), *key)
+            .limit(most)
+        )
+        return [
+            NoticeShape(Channel(row[0]), NoticeKind(row[1]), *row[2:])
+            for row in self.session.execute(statement)
+        ]
+
+    def enqueue(self, changes: Select[Any], bodies: Mapping[NoticeShape, int] = {}) -> int:
+        """Add a row per candidate of ``changes``; the number added. A notice of a shape in
+        ``bodies`` is written rendered and due (pointed at its shape's body), unless its
+        enterprise's name has spaces at its ends (see :func:`~matcher.notices.stencils.fits`;
+        names are stripped where they are entered); any other is written unrendered.
 
         One ``INSERT … SELECT``; a row already there (from an earlier run, or from another
         run at the same time) is skipped by the unique key (``ON CONFLICT DO NOTHING``), so
         enqueueing twice never duplicates a notice.
         """
         found = candidates(changes).subquery("found")
-        rows = (
-            select(
-                *(found.c[name] for name in CANDIDATE_COLUMNS),
-                literal(NoticeStatus.PENDING.value, String),
-                literal(0, Integer),
-                literal(clock.now(), UtcDateTime()),
+        moment = clock.now()
+        columns: list[Any] = [
+            *(found.c[name] for name in CANDIDATE_COLUMNS),
+            literal(NoticeStatus.PENDING.value, String),
+            literal(0, Integer),
+            literal(moment, UtcDateTime()),
+        ]
+        names = [*CANDIDATE_COLUMNS, "status", "attempts", "created_at"]
+        source: Any = found
+        if bodies:
+            dialect = self.session.get_bind().dialect.name
+            shaped = _shape_bodies(bodies, postgresql=dialect == "postgresql")
+            source = found.join(enterprises, enterprises.c.id == found.c.enterprise_id).outerjoin(
+                shaped,
+                and_(
+                    *(
+                        ours.is_not_distinct_from(theirs)
+                        for ours, theirs in zip(
+                            _shape_columns(found), _shape_columns(shaped), strict=True
+                        )
+                    ),
+                    enterprises.c.name == func.trim(enterprises.c.name),
+                ),
             )
+            due = case((shaped.c.body_id.is_not(None), literal(moment, UtcDateTime())))
+            columns += [shaped.c.body_id, due]
+            names += ["body_id", "next_attempt_at"]
+        rows = (
+            select(*columns)
+            .select_from(source)
             .where(true())  # SQLite parses "SELECT … ON CONFLICT" only after a WHERE
             # notices numbered, and so sent, enterprise by enterprise, whatever order the
             # changes were found in
@@ -229,11 +315,14 @@ class OutboxRepository:
         )
         statement = (
             self._insert()
-            .from_select([*CANDIDATE_COLUMNS, "status", "attempts", "created_at"], rows)
+            .from_select(names, rows)
             .on_conflict_do_nothing()
             .execution_options(preserve_rowcount=True)  # an INSERT's rowcount is not kept
         )
-        return self.session.connection().execute(statement).rowcount
+        added: int = self.session.connection().execute(statement).rowcount
+        if bodies and added:
+            self.announce()
+        return added
 
     def add_rendered(self, rows: Sequence[dict[str, Any]]) -> int:
         """Add notices rendered already (column → value each); a row whose idempotency key

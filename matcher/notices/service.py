@@ -5,7 +5,7 @@ can commit there, and a run cut short resumes with the rows still unrendered).
 """
 
 import json
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any
 
@@ -29,6 +29,9 @@ from matcher.notices.tables import Channel
 from matcher.population.state import StateRepository
 
 RENDER_BATCH = 2000
+SHARED_SHAPES = 2000
+"""The most shapes whose notices :func:`enqueue_rendered` writes rendered: each is six
+parameters of one statement."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -62,8 +65,25 @@ def notice_plan(session: Session) -> NoticePlan:
 
 
 def enqueue(session: Session, plan: NoticePlan) -> int:
-    """Enqueue the notices of ``plan``, and mark its runs told; how many were added."""
-    added = OutboxRepository(session).enqueue(plan.changes)
+    """Enqueue the notices of ``plan`` unrendered, and mark its runs told; how many were
+    added."""
+    return _enqueue(session, plan, {})
+
+
+def enqueue_rendered(session: Session, plan: NoticePlan, page_url: str) -> int:
+    """:func:`enqueue`, with the notices of every shape several share written rendered (the
+    :data:`SHARED_SHAPES` largest shapes, their texts stored first): writing them once is all
+    they cost. The rest wait for :func:`render_pending`."""
+    repository = OutboxRepository(session)
+    bodies = ShapeBodies(session, Renderer(session, page_url))
+    shapes = repository.shapes(plan.changes, least=2, most=SHARED_SHAPES)
+    return _enqueue(
+        session, plan, {shape: body for shape in shapes if isinstance(body := bodies(shape), int)}
+    )
+
+
+def _enqueue(session: Session, plan: NoticePlan, bodies: Mapping[NoticeShape, int]) -> int:
+    added = OutboxRepository(session).enqueue(plan.changes, bodies)
     StateRepository(session).mark_notified(plan.runs)
     session.flush()
     return added
@@ -118,6 +138,26 @@ class Renderer:
         return rendered
 
 
+class ShapeBodies:
+    """Each shape's body: its texts stored once (:mod:`matcher.notices.bodies`), rendered the
+    first time the shape is asked for."""
+
+    def __init__(self, session: Session, renderer: Renderer) -> None:
+        self.bodies = BodyRepository(session)
+        self.renderer = renderer
+        self._found: dict[NoticeShape, int | str | None] = {}
+
+    def __call__(self, shape: NoticeShape) -> int | str | None:
+        """The id of ``shape``'s body, why its notices cannot be rendered, or ``None`` when
+        each must be rendered with its own name."""
+        if shape not in self._found:
+            texts = self.renderer.shape(shape)
+            self._found[shape] = (
+                self.bodies.store(shape.channel, texts) if isinstance(texts, Rendered) else texts
+            )
+        return self._found[shape]
+
+
 @dataclass(slots=True)
 class RenderTally:
     rendered: int = 0
@@ -131,10 +171,8 @@ def render_pending(
     all is pointed at its shape's texts (:mod:`matcher.notices.bodies`), any other rendered
     with its own name."""
     repository = OutboxRepository(session)
-    bodies = BodyRepository(session)
     renderer = Renderer(session, page_url)
-    by_shape: dict[NoticeShape, int | str | None] = {}
-    """A shape's body id, why it cannot be rendered, or ``None``: one by one."""
+    bodies = ShapeBodies(session, renderer)
     tally = RenderTally()
     for channel in Channel:
         after = 0
@@ -143,13 +181,7 @@ def render_pending(
             rendered: list[tuple[int, Rendered]] = []
             refused: list[tuple[int, str]] = []
             for notice_id, facts in batch:
-                shape = facts.shape
-                if shape not in by_shape:
-                    texts = renderer.shape(shape)
-                    by_shape[shape] = (
-                        bodies.store(channel, texts) if isinstance(texts, Rendered) else texts
-                    )
-                body = by_shape[shape]
+                body = bodies(facts.shape)
                 if isinstance(body, int) and fits(facts.enterprise_name):
                     shaped.append((notice_id, body))
                 elif isinstance(body, str):

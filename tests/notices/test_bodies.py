@@ -2,7 +2,9 @@
 it is sent or shown, reads exactly as if it had been rendered on its own."""
 
 from dataclasses import replace
+from datetime import date
 
+import pytest
 from sqlalchemy import Engine, func, update
 from sqlmodel import Session, col, select
 
@@ -10,7 +12,7 @@ from matcher.enterprises.tables import enterprises
 from matcher.notices.context import NoticeFacts, PublishedPolicies, notice_context
 from matcher.notices.outbox import ClaimedNotice
 from matcher.notices.render import Rendered, render
-from matcher.notices.service import enqueue, notice_plan, render_pending
+from matcher.notices.service import enqueue, enqueue_rendered, notice_plan, render_pending
 from matcher.notices.sms_templates import sms_templates
 from matcher.notices.tables import Channel, NoticeBody, NoticeKind, OutboxNotice
 from matcher.notices.worker import RetryPolicy, deliver
@@ -22,6 +24,7 @@ from tests.notices.factories import (
     add_run,
     eligible,
     stored_texts,
+    waiting,
 )
 
 PAGE = "https://hqzc.jiyuan.example/me"
@@ -52,8 +55,10 @@ def _rendered_alone(session: Session, notice: OutboxNotice, name: str) -> Render
     return rendered
 
 
-def _queue(engine: Engine) -> None:
-    """Four enterprises, named as :data:`NAMES`, newly entitled to 开业补贴: two amounts."""
+def _queue(engine: Engine, rendered_at_once: bool = True) -> None:
+    """Four enterprises, named as :data:`NAMES`, newly entitled to 开业补贴 (8,000 yuan for
+    the fourth, 5,000 for the others), enqueued and rendered: the notices of a shape several
+    share as they are enqueued (``rendered_at_once``), the rest afterwards."""
     with Session(engine) as session:
         ids = add_enterprises(session, len(NAMES))
         for enterprise_id, name in NAMES.items():
@@ -63,15 +68,26 @@ def _queue(engine: Engine) -> None:
         add_run(session, BEFORE, {}, [STARTUP])
         amounts = {i: eligible("5000" if i != 4 else "8000") for i in ids}
         add_run(session, AFTER, {(i, STARTUP): amounts[i] for i in ids}, [STARTUP])
-        enqueue(session, notice_plan(session))
+        plan = notice_plan(session)
+        if rendered_at_once:
+            assert enqueue_rendered(session, plan, PAGE) == 12
+            unrendered = session.exec(
+                select(OutboxNotice.enterprise_id).where(
+                    col(OutboxNotice.next_attempt_at).is_(None)
+                )
+            ).all()
+            assert sorted(unrendered) == [3, 3, 3, 4, 4, 4], "a spaced name; a shape of one"
+        else:
+            assert enqueue(session, plan) == 12
         render_pending(session, PAGE)
         session.commit()
 
 
+@pytest.mark.parametrize("rendered_at_once", [True, False], ids=["at-once", "afterwards"])
 def test_every_notice_reads_as_rendered_alone_and_each_shape_is_stored_once(
-    published: Engine,
+    published: Engine, rendered_at_once: bool
 ) -> None:
-    _queue(published)
+    _queue(published, rendered_at_once)
     with Session(published) as session:
         notices = session.exec(select(OutboxNotice).order_by(col(OutboxNotice.id))).all()
         assert len(notices) == 12, "in-app, e-mail and SMS to each of four enterprises"
@@ -141,3 +157,21 @@ def test_an_amount_is_part_of_a_shape(published: Engine) -> None:
         }
     assert "5,000.00" in email[1] and "8,000.00" in email[4]
     assert "8,000.00" not in email[1]
+
+
+def test_a_date_reached_is_part_of_its_shape(published: Engine) -> None:
+    """Notices telling of a "可于 … 起申请" date reached are written rendered, each naming
+    its date as if rendered alone."""
+    reached = date(2020, 9, 1)
+    with Session(published) as session:
+        ids = add_enterprises(session, 3)
+        add_run(session, BEFORE, {(i, STARTUP): waiting(reached) for i in ids}, [STARTUP])
+        add_run(session, AFTER, {(i, STARTUP): eligible() for i in ids}, [STARTUP])
+        assert enqueue_rendered(session, notice_plan(session), PAGE) == 9
+        notices = session.exec(select(OutboxNotice)).all()
+        assert {(n.kind, n.apply_from) for n in notices} == {(NoticeKind.DATE_REACHED, reached)}
+        for notice in notices:
+            assert notice.body_id is not None and notice.next_attempt_at is not None
+            name = f"济源测试企业{notice.enterprise_id}有限公司"
+            assert stored_texts(session, notice) == _rendered_alone(session, notice, name)
+        assert session.exec(select(func.count()).select_from(NoticeBody)).one() == 3
