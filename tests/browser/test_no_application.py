@@ -65,7 +65,7 @@ def test_a_list_from_proposal_to_the_enterprise_confirming_its_account(
     row = page.locator("table.payable-entries tbody tr").first
     expect(row).to_contain_text(DEMO.name)
     expect(row).to_contain_text("3000.00")
-    expect(row).to_contain_text("待企业确认")
+    expect(row.locator('td[data-label="收款账户"]')).to_have_text("待企业确认")
     row.locator("summary").click()
     evidence = row.locator("details ul").first
     expect(evidence).to_contain_text("经营状态：在营 — 登记注册信息")  # the word, not the code
