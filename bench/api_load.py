@@ -1,4 +1,5 @@
-"""Drive the entitlement endpoint with concurrent clients against uvicorn, on SQLite and PostgreSQL.
+"""Drive the entitlement endpoint with concurrent clients against ``matcher serve``, on SQLite
+and PostgreSQL.
 
 Run: .venv/bin/python bench/api_load.py [--clients 50] [--seconds 60] [--workers 2]
      [--databases sqlite,postgresql]
@@ -124,18 +125,27 @@ def run_wrk(base: str, lua: str, clients: int, seconds: float) -> dict[str, floa
 
 @contextmanager
 def serve(url: str, workers: int, settings: Mapping[str, str] = {}) -> Iterator[int]:
-    """uvicorn with ``workers`` processes on the database at ``url`` (and ``settings``, more
-    ``MATCHER_`` variables); yields its port once it answers."""
+    """``matcher serve`` with ``workers`` processes, as an operator starts it, on the database
+    at ``url`` (and ``settings``, more ``MATCHER_`` variables); yields its port once it
+    answers. Logged at WARNING, as ``openfisca serve --log-level warning``: no line a request."""
     port = _free_port()
-    env = {**os.environ, **settings, "MATCHER_DATABASE_URL": url, "MATCHER_ENVIRONMENT": "test"}
+    env = {
+        **os.environ,
+        "MATCHER_DATABASE_URL": url,
+        "MATCHER_ENVIRONMENT": "test",
+        "MATCHER_LOG_LEVEL": "WARNING",
+        **settings,
+    }
     server = subprocess.Popen(
-        [sys.executable, "-m", "uvicorn", "matcher.app:create_app", "--factory",
-         "--port", str(port), "--workers", str(workers), "--log-level", "warning",
-         "--no-access-log"],
+        [sys.executable, "-m", "matcher", "serve", "--port", str(port),
+         "--workers", str(workers), "--no-demo"],
         env=env,
+        stdout=subprocess.DEVNULL,
     )  # fmt: skip
     try:
-        for _ in range(100):
+        for _ in range(150):
+            if server.poll() is not None:
+                raise RuntimeError(f"matcher serve exited with {server.returncode}")
             try:
                 if httpx.get(f"http://127.0.0.1:{port}/api/v1/health").status_code == 200:
                     break
@@ -173,7 +183,7 @@ def main() -> None:
     args = parser.parse_args()
     print(
         f"machine: {os.cpu_count()} cores; {args.clients} clients, {args.seconds:.0f} s, "
-        f"{args.workers} uvicorn workers; GET /api/v1/enterprises/{{uscc}}/entitlements"
+        f"{args.workers} workers (matcher serve); GET /api/v1/enterprises/{{uscc}}/entitlements"
     )
     for name in args.databases.split(","):
         with scratch_database(name, POSTGRES_URL) as url:

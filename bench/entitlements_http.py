@@ -11,10 +11,12 @@ and pass its ``openfisca`` executable with ``--openfisca``. ``openfisca serve`` 
 many workers as ours) serves the three rules of ``bench/openfisca_three_rules.py``; wrk posts one
 of 50 varied enterprises to its ``/calculate`` for every request.
 
-Ours: uvicorn with ``--workers`` processes, on SQLite and on PostgreSQL, each loaded with the
+Ours: ``matcher serve --workers`` (``bench/api_load.py``'s ``serve``: each worker listens on a
+socket of its own, see ``matcher/serving.py``), on SQLite and on PostgreSQL, each loaded with the
 1,000 demo enterprises of ``bench/api_load.py``; wrk asks for a random one's entitlements on one
 date, as staff. Each worker keeps the answers it has computed (``MATCHER_ENTITLEMENT_CACHE_MB``),
-so the measured rounds follow a warm-up that asks for every enterprise; ``--uncached`` adds a
+so the measured rounds follow a warm-up that asks for every enterprise on 12 connections at
+once (a connection stays with one worker, so one connection would warm one); ``--uncached`` adds a
 run of each database with the cache off (every request evaluates the whole catalog).
 
 All servers run at once, and the rounds are interleaved (every server at every connection count,
@@ -33,6 +35,7 @@ import subprocess
 import sys
 import time
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -136,13 +139,19 @@ class Target:
         )
 
 
-def warm(base: str, token: str, codes: list[str]) -> None:
-    """Ask for every enterprise a few times over, so each worker likely holds every answer."""
+def warm(base: str, token: str, codes: list[str], connections: int = 12) -> None:
+    """Ask for every enterprise on each of ``connections`` keep-alive connections at once, so
+    that every worker holds every answer: a connection stays with the worker that accepted it,
+    and all 12 land on one of two workers once in 2,048 runs."""
     headers = {"Authorization": f"Bearer {token}"}
-    with httpx.Client(base_url=base, headers=headers, timeout=30) as client:
-        for _ in range(3):
+
+    def every_enterprise(_: int) -> None:
+        with httpx.Client(base_url=base, headers=headers, timeout=30) as client:
             for code in codes:
                 client.get(f"/api/v1/enterprises/{code}/entitlements?as_of=2026-11-01")
+
+    with ThreadPoolExecutor(connections) as pool:
+        list(pool.map(every_enterprise, range(connections)))
 
 
 @contextmanager

@@ -6,13 +6,12 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
-import uvicorn
 from rich.markup import escape
 from rich.table import Table
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import IntegrityError
 
-from matcher import clock
+from matcher import clock, serving
 from matcher.auth.service import (
     create_account,
     disable_account,
@@ -338,7 +337,7 @@ def serve(
         for username, password, role, _name, _uscc in DEMO_ACCOUNTS:
             console.print(f"演示登录（{ROLE_LABELS[role]}）：{username} / {password}")
     with multiprocess_directory(workers):
-        uvicorn.run(
+        serving.serve(  # several workers: a listening socket each, see matcher.serving
             "matcher.app:create_app",
             factory=True,
             host=host,

@@ -40,7 +40,7 @@ def development_secret(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
         raise AssertionError("nothing may start")
 
     monkeypatch.setattr(cli, "upgrade", never)
-    monkeypatch.setattr(cli.uvicorn, "run", never)
+    monkeypatch.setattr(cli.serving, "serve", never)
     yield
     settings.cache_clear()
 
