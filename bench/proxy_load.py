@@ -1,5 +1,6 @@
 """The entitlement endpoint through the nginx site (deploy/nginx/matcher.conf: TLS, proxy
-headers, HTTP/1.1 keep-alive to the app) against uvicorn directly, at bench/api_load.py's load.
+headers, HTTP/1.1 keep-alive to the app) against the app directly (``matcher serve``), at
+bench/api_load.py's load.
 
 Run from the checkout: .venv/bin/python -m bench.proxy_load [--clients 50] [--seconds 15]
      [--rounds 3] [--workers 2] [--database sqlite|postgresql]
@@ -28,7 +29,7 @@ def main() -> None:
     args = parser.parse_args()
     print(
         f"machine: {os.cpu_count()} cores; {args.clients} clients, {args.rounds} rounds of "
-        f"{args.seconds:.0f} s per path, {args.workers} uvicorn workers, {args.database}; "
+        f"{args.seconds:.0f} s per path, {args.workers} workers (matcher serve), {args.database}; "
         "GET /api/v1/enterprises/{uscc}/entitlements"
     )
     figures: dict[str, list[dict[str, float]]] = {"direct": [], "via nginx": []}
