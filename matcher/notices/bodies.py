@@ -9,8 +9,8 @@ the enterprise is named then.
 
 import hashlib
 import json
-from collections.abc import Iterable
-from typing import Any
+from collections.abc import Sequence
+from typing import Any, Protocol
 
 from sqlalchemy import select
 from sqlalchemy.dialects.postgresql import insert as pg_insert
@@ -28,6 +28,18 @@ def digest(channel: Channel, texts: Rendered) -> str:
     stored = [channel.value, texts.subject, texts.text, texts.html, texts.sms_template]
     encoded = json.dumps(stored, ensure_ascii=False, sort_keys=True).encode("utf-8")
     return hashlib.sha256(encoded).hexdigest()
+
+
+class StoredNotice(Protocol):
+    """An outbox row as read back (a model or a result row): its own texts, or its body."""
+
+    enterprise_id: int
+    body_id: int | None
+    subject: str | None
+    body_text: str | None
+    body_html: str | None
+    segments: int | None
+    sms_template: Any
 
 
 class BodyRepository:
@@ -52,12 +64,19 @@ class BodyRepository:
         found = select(col(NoticeBody.id)).where(col(NoticeBody.digest) == key)
         return int(self.session.execute(found).scalar_one())
 
-    def filled(self, wanted: Iterable[tuple[int, int]]) -> dict[tuple[int, int], Rendered]:
-        """For each (body id, enterprise id) of ``wanted``: the body's texts with the
-        enterprise's name put in."""
-        pairs = set(wanted)
-        if not pairs:
-            return {}
+    def texts(self, notices: Sequence[StoredNotice]) -> list[Rendered]:
+        """What each of ``notices`` sends or shows: its shape's texts with its enterprise's
+        name put in, or its own texts."""
+        pairs = {(n.body_id, n.enterprise_id) for n in notices if n.body_id is not None}
+        filled = self._filled(pairs) if pairs else {}
+        return [
+            Rendered(n.subject, n.body_text or "", n.body_html, n.segments, n.sms_template)
+            if n.body_id is None
+            else filled[(n.body_id, n.enterprise_id)]
+            for n in notices
+        ]
+
+    def _filled(self, pairs: set[tuple[int, int]]) -> dict[tuple[int, int], Rendered]:
         body_ids, enterprise_ids = {b for b, _ in pairs}, {e for _, e in pairs}
         bodies = {
             body.id: body

@@ -45,23 +45,18 @@ def link_of(notice: OutboxNotice) -> str:
 
 def _messages(session: Session, notices: Sequence[OutboxNotice]) -> list[InAppMessage]:
     """The messages of ``notices``, each with its own texts or its shape's, named."""
-    filled = BodyRepository(session).filled(
-        (n.body_id, n.enterprise_id) for n in notices if n.body_id is not None
-    )
-    return [_message(n, filled.get((n.body_id or 0, n.enterprise_id))) for n in notices]
+    texts = BodyRepository(session).texts(notices)
+    return [_message(n, t) for n, t in zip(notices, texts, strict=True)]
 
 
-def _message(notice: OutboxNotice, shaped: Rendered | None) -> InAppMessage:
+def _message(notice: OutboxNotice, texts: Rendered) -> InAppMessage:
     assert notice.id is not None
-    title, body = (
-        (notice.subject, notice.body_text) if shaped is None else (shaped.subject, shaped.text)
-    )
     return InAppMessage(
         id=notice.id,
         kind=notice.kind,
         kind_label=KIND_LABELS[notice.kind],
-        title=title or "",
-        body=body or "",
+        title=texts.subject or "",
+        body=texts.text,
         policy_id=notice.policy_id,
         claim_id=notice.claim_id,
         link=link_of(notice),

@@ -82,12 +82,7 @@ class ClaimedNotice:
     """The contact the address came from: its e-mail carries an unsubscribe link."""
 
 
-def _claimed(row: Any, shaped: Rendered | None, expires: datetime) -> ClaimedNotice:
-    """A claimed row, with its shape's texts and its enterprise's name put in (``shaped``)
-    or with its own."""
-    texts = shaped or Rendered(
-        row.subject, row.body_text, row.body_html, row.segments, row.sms_template
-    )
+def _claimed(row: Any, texts: Rendered, expires: datetime) -> ClaimedNotice:
     return ClaimedNotice(
         id=row.id,
         attempts=row.attempts,
@@ -562,12 +557,8 @@ class OutboxRepository:
             )
         )
         rows = self.session.connection().execute(statement).all()
-        filled = BodyRepository(self.session).filled(
-            (row.body_id, row.enterprise_id) for row in rows if row.body_id is not None
-        )
-        claimed = [
-            _claimed(row, filled.get((row.body_id, row.enterprise_id)), expires) for row in rows
-        ]
+        texts = BodyRepository(self.session).texts(rows)
+        claimed = [_claimed(row, text, expires) for row, text in zip(rows, texts, strict=True)]
         return sorted(claimed, key=lambda notice: notice.id)
 
     def _settle(self, notice: ClaimedNotice, **values: Any) -> bool:

@@ -167,13 +167,4 @@ def queue_news(engine: Engine, count: int, page_url: str) -> int:
 def stored_texts(session: Session, notice: OutboxNotice) -> Rendered:
     """The texts an outbox row sends or shows: its shape's with its enterprise's name put in,
     or its own."""
-    if notice.body_id is None:
-        return Rendered(
-            notice.subject,
-            notice.body_text or "",
-            notice.body_html,
-            notice.segments,
-            notice.sms_template,
-        )
-    key = (notice.body_id, notice.enterprise_id)
-    return BodyRepository(session).filled([key])[key]
+    return BodyRepository(session).texts([notice])[0]
