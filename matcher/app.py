@@ -1,6 +1,9 @@
 """The composition root: the FastAPI application with the JSON API under /api/v1, the web
 pages at /, docs at /docs. Nothing in the feature packages imports it."""
 
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
 from fastapi import APIRouter, FastAPI
 from fastapi_offline import FastAPIOffline
 from sqlalchemy import Engine
@@ -23,16 +26,27 @@ from matcher.api.routes.policies import router as policies_router
 from matcher.api.routes.tagging import router as tagging_router
 from matcher.api.strict_transport import StrictTransportSecurity
 from matcher.config import Settings, settings
-from matcher.db import make_engine, reader_for
+from matcher.db import make_engine
 from matcher.eligibility.answers import AnswerCache
 from matcher.notices.follow import install as follow_fact_changes
 from matcher.observability.access import ObserveRequests
 from matcher.observability.metrics import Metrics
 from matcher.policies.catalog import Catalog, load_catalog
 from matcher.policies.versions import publish_catalog
+from matcher.reads import reads_for
 from matcher.web.mounting import mount_pages
 
 DOCS_ASSETS = "/docs/assets"
+
+
+@asynccontextmanager
+async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
+    """The hot path's reads pool their connections on the server's event loop."""
+    await app.state.reads.open()
+    try:
+        yield
+    finally:
+        await app.state.reads.close()
 
 
 def create_app(
@@ -46,11 +60,12 @@ def create_app(
         static_url=DOCS_ASSETS,
         swagger_ui_parameters={"validatorUrl": None},  # no badge fetched from a validator
         redoc_url=None,  # ReDoc's bundle fetches its logo from its vendor's CDN whatever we serve
+        lifespan=_lifespan,
     )
     follow_fact_changes()
     app.state.settings = config
     app.state.engine = engine or make_engine(config.database_url)
-    app.state.reader = reader_for(app.state.engine)
+    app.state.reads = reads_for(app.state.engine)
     app.state.catalog = catalog or load_catalog(config.policies_dir)
     app.state.answers = AnswerCache(app.state.catalog, config.entitlement_cache_mb * 2**20)
     publish_catalog(app.state.engine, app.state.catalog)

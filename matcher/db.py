@@ -5,23 +5,18 @@ the job commits."""
 import sqlite3
 import tempfile
 import uuid
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
 from functools import cache
 from pathlib import Path
-from typing import TypeVar
-from weakref import WeakKeyDictionary
 
-from sqlalchemy import Connection, DateTime, Dialect, Engine, event, text
+from sqlalchemy import DateTime, Dialect, Engine, event, text
 from sqlalchemy.engine import make_url
-from sqlalchemy.exc import DBAPIError
 from sqlalchemy.types import TypeDecorator
 from sqlmodel import Session, create_engine
 
 from matcher.config import settings
-
-T = TypeVar("T")
 
 
 class UtcDateTime(TypeDecorator[datetime]):
@@ -85,41 +80,6 @@ def make_engine(url: str, busy_timeout: float = BUSY_TIMEOUT_SECONDS) -> Engine:
         event.listen(engine, "connect", _sqlite_pragmas)
         return engine
     return create_engine(url, pool_size=10, max_overflow=20, pool_pre_ping=True)
-
-
-_READERS: "WeakKeyDictionary[Engine, Engine]" = WeakKeyDictionary()
-
-
-def reader_for(engine: Engine) -> Engine:
-    """An engine for the hot path's single-statement reads from ``engine``'s database: one
-    round trip a read. On PostgreSQL its connections are in autocommit (no ``BEGIN`` and
-    ``COMMIT`` around the statement, which sees one snapshot anyway) and are not pinged at
-    checkout (:func:`read_retrying` makes up for that); one such pool per engine, shared by
-    every app built on it. SQLite reads begin no transaction and cost no round trip:
-    ``engine`` itself serves."""
-    if engine.dialect.name == "sqlite":
-        return engine
-    reader = _READERS.get(engine)
-    if reader is None:
-        reader = create_engine(
-            engine.url, pool_size=10, max_overflow=20, isolation_level="AUTOCOMMIT"
-        )
-        _READERS[engine] = reader
-    return reader
-
-
-def read_retrying(engine: Engine, read: Callable[[Connection], T]) -> T:
-    """``read`` on a connection of ``engine``, and once more on a new one when the first was
-    found dead (the server restarted or ended it since it was pooled): for a read, safe to
-    repeat. SQLAlchemy has by then discarded the pool's connections of before the failure."""
-    try:
-        with engine.connect() as connection:
-            return read(connection)
-    except DBAPIError as error:
-        if not error.connection_invalidated:
-            raise
-    with engine.connect() as connection:
-        return read(connection)
 
 
 @cache

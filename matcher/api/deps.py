@@ -17,6 +17,7 @@ from matcher.eligibility.answers import AnswerCache
 from matcher.notices.follow import follow
 from matcher.notices.settings import NoticeSettings, notice_settings
 from matcher.policies.catalog import Catalog
+from matcher.reads import Reads
 from matcher.text import Line
 
 
@@ -25,10 +26,10 @@ def get_engine(request: Request) -> Engine:
     return engine
 
 
-def get_reader(request: Request) -> Engine:
-    """The engine of the hot path's single-statement reads (:func:`matcher.db.reader_for`)."""
-    reader: Engine = request.app.state.reader
-    return reader
+def get_reads(request: Request) -> Reads:
+    """The hot path's single-statement reads, awaited (:mod:`matcher.reads`)."""
+    reads: Reads = request.app.state.reads
+    return reads
 
 
 def get_session(request: Request) -> Iterator[Session]:

@@ -48,17 +48,24 @@ class AnswerCache:
         self._bytes = 0
         self._lock = threading.Lock()
 
-    def answer(
-        self, enterprise_id: int, version: int, as_of: date, compute: Callable[[], EntitlementList]
-    ) -> Answer:
-        """The cached answer for this version of the enterprise's facts on ``as_of``, or the
-        one ``compute`` gives, serialized and kept."""
+    def kept(self, enterprise_id: int, version: int, as_of: date) -> Answer | None:
+        """The answer kept for this version of the enterprise's facts on ``as_of``, if any."""
         key = (enterprise_id, version, as_of, self.identity)
         with self._lock:
             found = self._answers.get(key)
             if found is not None:
                 self._answers.move_to_end(key)
-                return found
+            return found
+
+    def answer(
+        self, enterprise_id: int, version: int, as_of: date, compute: Callable[[], EntitlementList]
+    ) -> Answer:
+        """The kept answer for this version of the enterprise's facts on ``as_of``, or the
+        one ``compute`` gives, serialized and kept."""
+        found = self.kept(enterprise_id, version, as_of)
+        if found is not None:
+            return found
+        key = (enterprise_id, version, as_of, self.identity)
         body = to_json_bytes(compute())
         made = Answer(body, hashlib.blake2b(body, digest_size=16).hexdigest())
         self._keep(key, made)

@@ -10,12 +10,13 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Column, Connection, RowMapping, Table, bindparam, select
+from sqlalchemy import Column, Table, bindparam, select
 
 from matcher.auth.credentials import token_hash
 from matcher.auth.service import Principal, token_principal
 from matcher.auth.tables import Account, ApiToken
 from matcher.enterprises.tables import Founder, enterprises
+from matcher.reads import Reads, Row
 
 _tokens: Table = ApiToken.__table__  # type: ignore[attr-defined]
 _accounts: Table = Account.__table__  # type: ignore[attr-defined]
@@ -31,9 +32,9 @@ VIEWING = (
     .where(_tokens.c.token_hash == bindparam("token_hash"))
     .order_by(_founders.c.id)
 )
-"""Built once, and run in Core: the ORM's loading, and building the statement anew, cost a
-request many times what SQLite takes to answer it. Columns of the same name in several tables
-(``id``, ``uscc``, ``role``) are read by column, never by name."""
+"""Built once, and run in Core (:mod:`matcher.reads`): the ORM's loading, and building the
+statement anew, cost a request many times what SQLite takes to answer it. Columns of the same
+name in several tables (``id``, ``uscc``, ``role``) are read by column, never by name."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -46,10 +47,9 @@ class Viewing:
     """Its founders' rows (``id_hash``, ``first_time_founder``), in the order they were written."""
 
 
-def read_viewing(connection: Connection, token: str, uscc: str) -> Viewing:
+async def read_viewing(reads: Reads, token: str, uscc: str) -> Viewing:
     """The token's principal, and the enterprise ``uscc`` with its founders, in one query."""
-    params = {"uscc": uscc, "token_hash": token_hash(token)}
-    rows = connection.execute(VIEWING, params).mappings().all()
+    rows = await reads.rows(VIEWING, {"uscc": uscc, "token_hash": token_hash(token)})
     if not rows:
         return Viewing(None, None, [])
     first = rows[0]
@@ -61,5 +61,5 @@ def read_viewing(connection: Connection, token: str, uscc: str) -> Viewing:
     return Viewing(principal, _values(first, enterprises.c), founders)
 
 
-def _values(row: RowMapping, columns: Iterable[Column[Any]]) -> dict[str, Any]:
+def _values(row: Row, columns: Iterable[Column[Any]]) -> dict[str, Any]:
     return {column.name: row[column] for column in columns}

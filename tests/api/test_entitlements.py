@@ -10,7 +10,7 @@ from datetime import date
 from typing import Any
 
 import pytest
-from sqlalchemy import Engine, event, select, text
+from sqlalchemy import Engine, Select, event, select, text
 from sqlmodel import Session
 
 from matcher.auth.service import (
@@ -21,13 +21,14 @@ from matcher.auth.service import (
     issue_account_token,
 )
 from matcher.auth.tables import Role
-from matcher.db import reader_for, session_scope
+from matcher.db import session_scope
 from matcher.eligibility.answers import AnswerCache
 from matcher.eligibility.evaluate import evaluate
 from matcher.eligibility.serialize import to_json_bytes
 from matcher.enterprises import service
 from matcher.enterprises.repository import EnterpriseRepository
 from matcher.enterprises.tables import enterprises
+from matcher.enterprises.viewing import VIEWING
 from matcher.policies.catalog import default_catalog
 from tests.conftest import ENTERPRISE_USCC, OTHER_USCC, Api
 from tests.enterprises.test_endpoints import PROFILE as ENDPOINTS_PROFILE
@@ -170,39 +171,48 @@ def test_every_write_of_the_facts_moves_the_answer_on(
 def test_one_query_a_request_and_no_evaluation_for_a_kept_answer(
     seeded: Api, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    """The only statement is the awaited read (on SQLite, run on the app's engine)."""
     entitlements(seeded)
-    statements: list[str] = []
+    reads, statements = seeded.client.app.state.reads, []  # type: ignore[attr-defined]
+    read = reads.rows
+
+    async def counted(statement: Select[Any], params: dict[str, Any]) -> Any:
+        statements.append(statement)
+        return await read(statement, params)
+
+    executed: list[str] = []
 
     def count(*args: Any) -> None:
-        statements.append(args[2])
+        executed.append(args[2])
 
-    engines = {seeded.engine, reader_for(seeded.engine)}
-    for engine in engines:
-        event.listen(engine, "before_cursor_execute", count)
+    monkeypatch.setattr(reads, "rows", counted)
+    monkeypatch.setattr(
+        "matcher.api.routes.enterprises.evaluate", lambda *_: pytest.fail("evaluated")
+    )
+    event.listen(seeded.engine, "before_cursor_execute", count)
     try:
-        monkeypatch.setattr(
-            "matcher.api.routes.enterprises.evaluate", lambda *_: pytest.fail("evaluated")
-        )
         entitlements(seeded)
     finally:
-        for engine in engines:
-            event.remove(engine, "before_cursor_execute", count)
-    assert len(statements) == 1, statements
+        event.remove(seeded.engine, "before_cursor_execute", count)
+    assert statements == [VIEWING]
+    assert len(executed) == (1 if seeded.engine.dialect.name == "sqlite" else 0), executed
 
 
 @pytest.mark.parametrize("database_url", ["postgresql"], indirect=True)
 def test_a_pooled_connection_the_server_ended_is_replaced_unseen(seeded: Api) -> None:
-    """The reads' connections are not pinged at checkout: the one found dead is retried."""
-    reader = reader_for(seeded.engine)
+    """The reads' connections are not pinged before use: the one found dead is retried."""
     before = entitlements(seeded)
-    with reader.connect() as pooled:
-        backend = pooled.execute(text("SELECT pg_backend_pid()")).scalar_one()
+    name = seeded.client.app.state.reads.connect_args["application_name"]  # type: ignore[attr-defined]
     with seeded.engine.begin() as connection:
-        ended = connection.execute(text("SELECT pg_terminate_backend(:pid)"), {"pid": backend})
-        assert ended.scalar_one() is True
+        ended = connection.execute(
+            text(
+                "SELECT pg_terminate_backend(pid) FROM pg_stat_activity"
+                " WHERE application_name = :name"
+            ),
+            {"name": name},
+        )
+        assert ended.scalars().all() == [True]
     assert entitlements(seeded) == before
-    with reader.connect() as pooled:
-        assert pooled.execute(text("SELECT pg_backend_pid()")).scalar_one() != backend
 
 
 def test_etag_answers_304_until_the_facts_change(seeded: Api) -> None:

@@ -1,11 +1,14 @@
+import asyncio
+
 from sqlalchemy import Engine
 
 from matcher.auth.service import issue_token
 from matcher.auth.tables import Role
 from matcher.db import session_scope
 from matcher.enterprises.repository import EnterpriseRepository
-from matcher.enterprises.viewing import read_viewing
+from matcher.enterprises.viewing import Viewing, read_viewing
 from matcher.profiles.parse import parse_profile
+from matcher.reads import reads_for
 
 USCC = "91419001MA4000000C"
 
@@ -18,6 +21,10 @@ def _save(engine: Engine, founders: list[dict[str, object]]) -> None:
         EnterpriseRepository(session).save(profile, "registration", "test")
 
 
+def view(engine: Engine, token: str, uscc: str) -> Viewing:
+    return asyncio.run(read_viewing(reads_for(engine), token, uscc))
+
+
 def test_the_token_the_enterprise_and_its_founders_in_order(engine: Engine) -> None:
     other = parse_profile({"uscc": "91110000600037341L", "name": "另一家", "founders": [{}] * 3})
     with session_scope(engine) as session:
@@ -25,8 +32,8 @@ def test_the_token_the_enterprise_and_its_founders_in_order(engine: Engine) -> N
     _save(engine, [{"first_time_founder": True}, {"first_time_founder": False}])
     with session_scope(engine) as session:
         token, _ = issue_token(session, Role.ENTERPRISE, "ent", USCC)
-        viewing = read_viewing(session.connection(), token, USCC)
         row = EnterpriseRepository(session).row(USCC)
+    viewing = view(engine, token, USCC)
     assert viewing.principal is not None and viewing.principal.uscc == USCC
     assert row is not None and viewing.enterprise == dict(row)
     assert viewing.enterprise["version"] == 1
@@ -38,7 +45,7 @@ def test_no_founders_one_enterprise_and_a_version_per_write(engine: Engine) -> N
     _save(engine, [])
     with session_scope(engine) as session:
         token, _ = issue_token(session, Role.STAFF, "staff")
-        viewing = read_viewing(session.connection(), token, USCC)
+    viewing = view(engine, token, USCC)
     assert viewing.enterprise is not None
     assert (viewing.enterprise["version"], viewing.founders) == (2, [])
 
@@ -47,7 +54,7 @@ def test_an_unknown_token_or_enterprise(engine: Engine) -> None:
     _save(engine, [])
     with session_scope(engine) as session:
         token, _ = issue_token(session, Role.STAFF, "staff")
-        assert read_viewing(session.connection(), "mt_unknown", USCC).principal is None
-        nowhere = read_viewing(session.connection(), token, "91110000600037341L")
+    assert view(engine, "mt_unknown", USCC).principal is None
+    nowhere = view(engine, token, "91110000600037341L")
     assert nowhere.principal is not None
     assert (nowhere.enterprise, nowhere.founders) == (None, [])

@@ -1,10 +1,9 @@
 """Routes for enterprises: thin, the work is in :mod:`matcher.enterprises.service`."""
 
-from datetime import date
 from functools import partial
 from typing import Annotated
 
-from anyio import CapacityLimiter, to_thread
+from anyio import to_thread
 from fastapi import APIRouter, Body, Query, Request, Response, status
 
 from matcher import clock
@@ -17,15 +16,13 @@ from matcher.api.deps import (
     UsccPath,
     get_answers,
     get_catalog,
-    get_reader,
+    get_reads,
     invalid_token,
 )
 from matcher.api.errors import ApiError, documented
 from matcher.api.paging import Page, Paging
 from matcher.api.responses import CREATED, TAGGED, IfNoneMatch, entitlement_response, locate
 from matcher.bounds import Day
-from matcher.db import read_retrying
-from matcher.eligibility.answers import Answer
 from matcher.eligibility.evaluate import evaluate
 from matcher.eligibility.results import EntitlementList
 from matcher.enterprises import service
@@ -45,6 +42,7 @@ from matcher.errors import NotFound
 from matcher.notices.contacts import Actor, import_contacts
 from matcher.notices.tables import ContactOrigin
 from matcher.profiles.errors import FieldError
+from matcher.reads import READING_THREAD
 from matcher.text import Line
 
 router = APIRouter(prefix="/enterprises", tags=["enterprises"])
@@ -163,41 +161,26 @@ async def enterprise_entitlements(
     as_of: Annotated[Day | None, Query(description="评估日期，默认今天")] = None,
     if_none_match: IfNoneMatch = None,
 ) -> Response:
-    # The hot path of the API, kept short. The work (one query, and the evaluation when no
-    # answer is kept) runs in a few threads of its own: requests beyond them wait on the
-    # event loop, not as threads contending for the interpreter.
-    answer = await to_thread.run_sync(
-        partial(_entitlements, request, token, uscc, as_of), limiter=_EVALUATORS
-    )
-    return entitlement_response(answer, if_none_match)
-
-
-_EVALUATORS = CapacityLimiter(1)
-"""The thread of a process that answers entitlement requests: one. The work is the
-interpreter's, which runs one thread at a time, and its lock is not handed round fairly: with
-four such threads, a thread back from the database now and then waited seconds for its turn
-(p99 1–5 s at 10 connections on 2 cores, where one thread gives 8–13 ms and as many requests a
-second; ``bench/entitlements_http.py``)."""
-
-
-def _entitlements(request: Request, token: str, uscc: str, as_of: date | None) -> Answer:
-    """One query, one round trip to the database, reads the token, the enterprise and its
-    founders; the list is evaluated only when none is kept for this version of the
-    enterprise's facts, date and catalog."""
-    catalog = get_catalog(request)
-    viewing = read_retrying(get_reader(request), partial(read_viewing, token=token, uscc=uscc))
+    # The hot path of the API, kept short: one query, awaited on the event loop
+    # (matcher.reads), reads the token, the enterprise and its founders; the list is
+    # evaluated, in the reading thread, only when none is kept for this version of the
+    # enterprise's facts, date and catalog.
+    viewing = await read_viewing(get_reads(request), token, uscc)
     if viewing.principal is None:
         raise invalid_token()
     enterprise = viewing.enterprise
     if enterprise is None or not viewing.principal.may_see(uscc):
         raise NotFound("企业")
-    day = as_of or clock.today()
-    return get_answers(request).answer(
-        enterprise["id"],
-        enterprise["version"],
-        day,
-        lambda: evaluate(profile_of(enterprise, viewing.founders, catalog.facts), day, catalog),
-    )
+    catalog, day = get_catalog(request), as_of or clock.today()
+    key = (enterprise["id"], enterprise["version"], day)
+    answers = get_answers(request)
+    answer = answers.kept(*key)
+    if answer is None:
+        evaluated = partial(evaluate, profile_of(enterprise, viewing.founders, catalog.facts))
+        answer = await to_thread.run_sync(
+            answers.answer, *key, partial(evaluated, day, catalog), limiter=READING_THREAD
+        )
+    return entitlement_response(answer, if_none_match)
 
 
 CSV_SCHEMA = {
