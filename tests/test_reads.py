@@ -53,6 +53,12 @@ def connections_of(engine: Engine, reads: PostgresReads) -> int:
         return int(found.scalar_one())
 
 
+def backend_pid(reads: PostgresReads, loop: asyncio.AbstractEventLoop) -> int:
+    """The server process of the pooled connection a read is made on."""
+    (pid,) = loop.run_until_complete(reads.rows(select(func.pg_backend_pid()), {}))[0].values()
+    return int(pid)
+
+
 def test_rows_are_typed_as_sqlalchemy_types_them(engine: Engine) -> None:
     profile = parse_profile(
         {
@@ -105,9 +111,8 @@ def test_a_read_from_another_loop_has_a_connection_of_its_own_closed_after(
 ) -> None:
     reads, loop = pooled
     statement = select(func.pg_backend_pid())
-    pooled_pid = loop.run_until_complete(reads.rows(statement, {}))[0]
-    elsewhere = asyncio.run(reads.rows(statement, {}))[0]
-    assert elsewhere != pooled_pid
+    elsewhere = asyncio.run(reads.rows(statement, {}))[0][statement.selected_columns[0]]
+    assert elsewhere != backend_pid(reads, loop)
     assert connections_of(engine, reads) == 1
 
 
@@ -116,12 +121,10 @@ def test_a_pooled_connection_the_server_ended_is_replaced_unseen(
     engine: Engine, pooled: tuple[PostgresReads, asyncio.AbstractEventLoop]
 ) -> None:
     reads, loop = pooled
-    statement = select(func.pg_backend_pid())
-    (ended,) = loop.run_until_complete(reads.rows(statement, {}))[0].values()
+    ended = backend_pid(reads, loop)
     with engine.begin() as connection:
         connection.execute(text("SELECT pg_terminate_backend(:pid)"), {"pid": ended})
-    (replaced,) = loop.run_until_complete(reads.rows(statement, {}))[0].values()
-    assert replaced != ended
+    assert backend_pid(reads, loop) != ended
     assert connections_of(engine, reads) == 1
 
 
@@ -130,9 +133,7 @@ def test_an_error_of_the_statement_is_raised_and_its_connection_kept(
     engine: Engine, pooled: tuple[PostgresReads, asyncio.AbstractEventLoop]
 ) -> None:
     reads, loop = pooled
-    statement = select(func.pg_backend_pid())
-    (before,) = loop.run_until_complete(reads.rows(statement, {}))[0].values()
+    before = backend_pid(reads, loop)
     with pytest.raises(psycopg.errors.DivisionByZero, match="division by zero"):
         loop.run_until_complete(reads.rows(select(literal(1) / literal(0)), {}))
-    (after,) = loop.run_until_complete(reads.rows(statement, {}))[0].values()
-    assert after == before
+    assert backend_pid(reads, loop) == before
