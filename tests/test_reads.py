@@ -1,6 +1,7 @@
 """The hot path's awaited reads: rows as SQLAlchemy types them, on a few pooled connections."""
 
 import asyncio
+import time
 from collections.abc import Iterable, Iterator, Mapping
 from datetime import date
 from decimal import Decimal
@@ -44,13 +45,23 @@ def pooled(engine: Engine) -> Iterator[tuple[PostgresReads, asyncio.AbstractEven
         loop.close()
 
 
-def connections_of(engine: Engine, reads: PostgresReads) -> int:
-    with engine.connect() as connection:
-        found = connection.execute(
-            text("SELECT count(*) FROM pg_stat_activity WHERE application_name = :name"),
-            {"name": reads.connect_args["application_name"]},
-        )
-        return int(found.scalar_one())
+def settled_connections(engine: Engine, reads: PostgresReads, expected: int) -> int:
+    """The server's count of the reads' connections, once it settles on ``expected``.
+
+    A backend leaves ``pg_stat_activity`` a moment after its client hangs up, so the
+    count is polled for up to five seconds; what it last showed is returned.
+    """
+    deadline = time.monotonic() + 5
+    while True:
+        with engine.connect() as connection:
+            found = connection.execute(
+                text("SELECT count(*) FROM pg_stat_activity WHERE application_name = :name"),
+                {"name": reads.connect_args["application_name"]},
+            )
+            count = int(found.scalar_one())
+        if count == expected or time.monotonic() > deadline:
+            return count
+        time.sleep(0.05)
 
 
 def backend_pid(reads: PostgresReads, loop: asyncio.AbstractEventLoop) -> int:
@@ -100,9 +111,9 @@ def test_at_most_size_connections_each_reused(
     first = {rows[0][statement.selected_columns[0]] for rows in loop.run_until_complete(many())}
     again = {rows[0][statement.selected_columns[0]] for rows in loop.run_until_complete(many())}
     assert len(first) == 2 and again == first
-    assert connections_of(engine, reads) == 2
+    assert settled_connections(engine, reads, 2) == 2
     loop.run_until_complete(reads.close())
-    assert connections_of(engine, reads) == 0
+    assert settled_connections(engine, reads, 0) == 0
 
 
 @postgresql_only
@@ -113,7 +124,7 @@ def test_a_read_from_another_loop_has_a_connection_of_its_own_closed_after(
     statement = select(func.pg_backend_pid())
     elsewhere = asyncio.run(reads.rows(statement, {}))[0][statement.selected_columns[0]]
     assert elsewhere != backend_pid(reads, loop)
-    assert connections_of(engine, reads) == 1
+    assert settled_connections(engine, reads, 1) == 1
 
 
 @postgresql_only
@@ -125,7 +136,7 @@ def test_a_pooled_connection_the_server_ended_is_replaced_unseen(
     with engine.begin() as connection:
         connection.execute(text("SELECT pg_terminate_backend(:pid)"), {"pid": ended})
     assert backend_pid(reads, loop) != ended
-    assert connections_of(engine, reads) == 1
+    assert settled_connections(engine, reads, 1) == 1
 
 
 @postgresql_only
