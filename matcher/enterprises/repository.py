@@ -5,15 +5,17 @@ column and recorded in the history as ``facts.<name>``. Reading a profile back n
 catalog's declarations, which type the stored JSON values.
 """
 
-from collections.abc import Collection, Mapping, Sequence
+from collections.abc import Collection, Iterable, Iterator, Mapping, Sequence
 from datetime import datetime
+from itertools import groupby
+from operator import attrgetter
 from typing import Any
 
 from sqlalchemy import RowMapping, delete, func, insert, or_, select, update
 from sqlmodel import Session, col
 
 from matcher import clock
-from matcher.enterprises.tables import FactRecord, Founder, enterprises
+from matcher.enterprises.tables import FactRecord, Founder, RecordedFact, enterprises
 from matcher.profiles.declared import FACTS_PREFIX, DeclaredFacts
 from matcher.profiles.derived import derive
 from matcher.profiles.model import EnterpriseProfile
@@ -59,6 +61,22 @@ def profile_of(
     return parse_profile(data, declared)
 
 
+def profile_recorded(
+    uscc: str, name: str, records: Iterable[RecordedFact], declared: DeclaredFacts
+) -> EnterpriseProfile:
+    """The profile ``records`` (oldest first) leave behind: each fact as last recorded."""
+    data: dict[str, Any] = {"uscc": uscc, "name": name}
+    facts: dict[str, Any] = {}
+    for record in records:
+        if record.field.startswith(FACTS_PREFIX):
+            facts[record.field.removeprefix(FACTS_PREFIX)] = record.value
+        else:
+            data[record.field] = record.value
+    known = {fact: value for fact, value in facts.items() if value is not None}
+    data["facts"] = declared.stored(known)
+    return parse_profile(data, declared)
+
+
 FACTS_CHANGED = "matcher.facts_changed"
 """The key of ``Session.info`` under which :meth:`EnterpriseRepository.save` collects the ids
 of the enterprises whose facts it changed, for whoever follows the change (re-judging them
@@ -79,7 +97,7 @@ class EnterpriseRepository:
     def names(self, usccs: Collection[str]) -> dict[str, str]:
         """The names of the enterprises of ``usccs`` on record, in one query (for a list)."""
         found = select(enterprises.c.uscc, enterprises.c.name).where(enterprises.c.uscc.in_(usccs))
-        return {uscc: name for uscc, name in self.session.execute(found).tuples()}
+        return {uscc: name for uscc, name in self.session.execute(found)}
 
     def get(self, uscc: str, declared: DeclaredFacts) -> EnterpriseProfile | None:
         """The enterprise's profile, its declared facts typed by ``declared``."""
@@ -172,16 +190,26 @@ class EnterpriseRepository:
             .where(col(FactRecord.enterprise_id) == row["id"], col(FactRecord.recorded_at) < moment)
             .order_by(col(FactRecord.id))
         ).scalars()
-        data: dict[str, Any] = {"uscc": row["uscc"], "name": row["name"]}
-        facts: dict[str, Any] = {}
-        for record in records:
-            if record.field.startswith(FACTS_PREFIX):
-                facts[record.field.removeprefix(FACTS_PREFIX)] = record.value
-            else:
-                data[record.field] = record.value
-        known = {name: value for name, value in facts.items() if value is not None}
-        data["facts"] = declared.stored(known)
-        return parse_profile(data, declared)
+        return profile_recorded(row["uscc"], row["name"], records, declared)
+
+    def records_before(self, moment: datetime) -> Iterator[tuple[int, list[RecordedFact]]]:
+        """Each enterprise's fact records made before ``moment``, oldest first: a whole
+        population's history in one streamed query. An enterprise with none is left out."""
+        statement = (
+            select(
+                col(FactRecord.enterprise_id),
+                col(FactRecord.field),
+                col(FactRecord.value),
+                col(FactRecord.source),
+                col(FactRecord.recorded_at),
+            )
+            .where(col(FactRecord.recorded_at) < moment)
+            .order_by(col(FactRecord.enterprise_id), col(FactRecord.id))
+            .execution_options(yield_per=5000)
+        )
+        by_enterprise = groupby(self.session.execute(statement), key=attrgetter("enterprise_id"))
+        for enterprise_id, records in by_enterprise:
+            yield enterprise_id, list(records)
 
     def history(self, uscc: str) -> Sequence[FactRecord]:
         row = self.row(uscc)

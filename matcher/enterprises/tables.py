@@ -16,7 +16,7 @@ so an answer computed from them can be cached under it (:mod:`matcher.eligibilit
 """
 
 from datetime import datetime
-from typing import Any, Literal
+from typing import Any, Literal, Protocol
 
 from sqlalchemy import JSON, Boolean, Column, Date, Integer, Numeric, String, Table, Text
 from sqlalchemy.dialects.postgresql import JSONB
@@ -99,6 +99,20 @@ class Founder(SQLModel, table=True):
     enterprise_id: int = Field(foreign_key="enterprises.id", index=True, ondelete="CASCADE")
     id_hash: str | None = Field(default=None, max_length=64, index=True)
     first_time_founder: bool | None = None
+
+
+class RecordedFact(Protocol):
+    """What a fact record says, whether read as a :class:`FactRecord` or as a plain row of its
+    table (many at once, without building an ORM object each)."""
+
+    @property
+    def field(self) -> str: ...
+    @property
+    def value(self) -> Any: ...
+    @property
+    def source(self) -> str: ...
+    @property
+    def recorded_at(self) -> datetime: ...
 
 
 class FactRecord(SQLModel, table=True):

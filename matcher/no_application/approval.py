@@ -18,7 +18,7 @@ from sqlmodel import Session
 from matcher import clock
 from matcher.auth.service import Principal
 from matcher.errors import Conflict, DomainError, NotFound
-from matcher.no_application.evidence import assess
+from matcher.no_application.evidence import assess_on_record
 from matcher.no_application.lists import claimed_reason, no_application_policy
 from matcher.no_application.repository import PayableRepository
 from matcher.no_application.tables import ListStatus, PayableEntry, PayableList
@@ -98,10 +98,10 @@ def _refusal(
     today: date,
 ) -> str | None:
     """Why ``entry`` is not paid today, if it is not."""
-    claimed = claimed_reason(repository, entry.enterprise_id, policy.id)
+    claimed = claimed_reason(repository.standing_claim(entry.enterprise_id, policy.id))
     if claimed is not None:
         return claimed
-    assessment = assess(session, policy, entry.uscc, today)
+    assessment = assess_on_record(session, policy, entry.uscc, today)
     if assessment is None:
         return f"按批准日（{today}）登记的信息已不符合条件，请按普通申请办理"
     if assessment.excluded_reason is not None:

@@ -7,9 +7,9 @@ or the system inferred may be right, but nobody answerable for it stands behind 
 enterprise is never paid automatically and claims the ordinary way.
 """
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date
 from decimal import Decimal
 from typing import Any
 
@@ -18,8 +18,8 @@ from sqlmodel import Session
 from matcher import clock
 from matcher.eligibility.evaluate import evaluate_one
 from matcher.eligibility.results import Status
-from matcher.enterprises.repository import EnterpriseRepository
-from matcher.enterprises.tables import FACT_SOURCE_LABELS, FactRecord
+from matcher.enterprises.repository import EnterpriseRepository, profile_recorded
+from matcher.enterprises.tables import FACT_SOURCE_LABELS, RecordedFact
 from matcher.policies.compile import CompiledPolicy
 from matcher.profiles.authorities import PROFILE_AUTHORITIES, recorded_inputs
 from matcher.profiles.declared import FACTS_PREFIX
@@ -49,12 +49,12 @@ def recorded_behind(path: str) -> tuple[tuple[str, str], ...]:
     )
 
 
-def _latest(records: list[FactRecord], moment: datetime) -> dict[str, FactRecord]:
-    """The record of each fact that stood at ``moment``."""
-    return {record.field: record for record in records if record.recorded_at < moment}
+def _latest(records: Iterable[RecordedFact]) -> dict[str, RecordedFact]:
+    """The last record of each fact among ``records`` (oldest first)."""
+    return {record.field: record for record in records}
 
 
-def _fact(record: FactRecord, label: str) -> dict[str, Any]:
+def _fact(record: RecordedFact, label: str) -> dict[str, Any]:
     return {
         "field": record.field,
         "label": label,
@@ -65,25 +65,37 @@ def _fact(record: FactRecord, label: str) -> dict[str, Any]:
     }
 
 
-def assess(session: Session, policy: CompiledPolicy, uscc: str, day: date) -> Assessment | None:
+def assess_on_record(
+    session: Session, policy: CompiledPolicy, uscc: str, day: date
+) -> Assessment | None:
     """``uscc`` judged under ``policy`` on ``day``, with the facts recorded by then; ``None``
     unless eligible."""
     enterprises = EnterpriseRepository(session)
-    moment = clock.end_of_day(day)
-    profile = enterprises.profile_as_of(uscc, moment, policy.declared)
-    if profile is None:
+    row = enterprises.row(uscc)
+    if row is None:
         return None
+    moment = clock.end_of_day(day)
+    records = [r for r in enterprises.history(uscc) if r.recorded_at < moment]
+    return assess(policy, row["uscc"], row["name"], records, day)
+
+
+def assess(
+    policy: CompiledPolicy, uscc: str, name: str, records: Sequence[RecordedFact], day: date
+) -> Assessment | None:
+    """The enterprise ``uscc`` (named ``name``) judged under ``policy`` on ``day`` on the fact
+    ``records`` made before that day ended, oldest first; ``None`` unless eligible."""
+    profile = profile_recorded(uscc, name, records, policy.declared)
     entitlement = evaluate_one(policy, profile, day)
     if entitlement.status is not Status.ELIGIBLE or entitlement.amount is None:
         return None
-    records = _latest(list(enterprises.history(uscc)), moment)
-    used: dict[str, tuple[FactRecord, str]] = {}
+    latest = _latest(records)
+    used: dict[str, tuple[RecordedFact, str]] = {}
 
     def facts_of(paths: Iterable[str]) -> list[dict[str, Any]]:
         """The evidence of ``paths``: each recorded fact behind them (noted in ``used``)."""
         found = []
         for rule_path, field in (pair for path in paths for pair in recorded_behind(path)):
-            if (record := records.get(field)) is not None:
+            if (record := latest.get(field)) is not None:
                 spec = policy.schema.get(rule_path)
                 used[field] = record, spec.label if spec is not None else field
                 found.append(_fact(record, used[field][1]))
@@ -113,7 +125,7 @@ def assess(session: Session, policy: CompiledPolicy, uscc: str, day: date) -> As
     return Assessment(entitlement.amount, evidence, _not_authoritative(used))
 
 
-def _not_authoritative(used: dict[str, tuple[FactRecord, str]]) -> str | None:
+def _not_authoritative(used: dict[str, tuple[RecordedFact, str]]) -> str | None:
     """Why the facts ``used`` (each with its label) cannot carry a payment without an
     application, if they cannot."""
     others = [(r, label) for r, label in used.values() if r.source not in AUTHORITATIVE_SOURCES]

@@ -2,17 +2,21 @@
 
 from collections.abc import Iterable, Iterator
 from datetime import date, timedelta
+from typing import Any
 
+from sqlalchemy import insert
 from sqlmodel import Session
 
+from matcher import clock
 from matcher.auth.service import Principal
 from matcher.config import settings
+from matcher.enterprises.repository import EnterpriseRepository
 from matcher.errors import Conflict, DomainError, NotFound
 from matcher.no_application.evidence import assess
 from matcher.no_application.repository import PayableRepository
 from matcher.no_application.tables import LIST_STATUS_LABELS, ListStatus, PayableEntry, PayableList
 from matcher.notices.listings import Listed, PublishedList, list_published
-from matcher.payouts.tables import CLAIM_STATUS_LABELS
+from matcher.payouts.tables import CLAIM_STATUS_LABELS, Claim
 from matcher.policies.compile import CompiledPolicy
 from matcher.policies.versions import version_in_force
 
@@ -37,29 +41,35 @@ def propose(session: Session, policy_id: str, as_of: date, actor: Principal) -> 
     )
     session.add(payable)
     session.flush()
-    for enterprise_id, uscc, name in repository.enterprises():
-        assessment = assess(session, policy, uscc, as_of)
+    named = {enterprise_id: (uscc, name) for enterprise_id, uscc, name in repository.enterprises()}
+    claims = repository.standing_claims(policy_id)
+    entries: list[dict[str, Any]] = []
+    recorded = EnterpriseRepository(session).records_before(clock.end_of_day(as_of))
+    for enterprise_id, records in recorded:
+        uscc, name = named[enterprise_id]
+        assessment = assess(policy, uscc, name, records, as_of)
         if assessment is None:
             continue
-        reason = assessment.excluded_reason or claimed_reason(repository, enterprise_id, policy_id)
-        session.add(
-            PayableEntry(
-                list_id=payable.id or 0,
-                enterprise_id=enterprise_id,
-                uscc=uscc,
-                name=name,
-                amount=assessment.amount,
-                evidence=assessment.evidence,
-                excluded_reason=reason,
-            )
+        reason = assessment.excluded_reason or claimed_reason(claims.get(enterprise_id))
+        entries.append(
+            {
+                "list_id": payable.id,
+                "enterprise_id": enterprise_id,
+                "uscc": uscc,
+                "name": name,
+                "amount": assessment.amount,
+                "evidence": assessment.evidence,
+                "excluded_reason": reason,
+            }
         )
-    session.flush()
+    if entries:  # one bulk INSERT, not an ORM object an entry
+        session.execute(insert(PayableEntry), entries)
     return payable
 
 
-def claimed_reason(repository: PayableRepository, enterprise_id: int, policy_id: str) -> str | None:
-    """Why an enterprise that already claimed the policy is not paid again from a list."""
-    claim = repository.standing_claim(enterprise_id, policy_id)
+def claimed_reason(claim: Claim | None) -> str | None:
+    """Why an enterprise whose ``claim`` under the policy stands is not paid again from a
+    list."""
     if claim is None:
         return None
     status = CLAIM_STATUS_LABELS[claim.status]

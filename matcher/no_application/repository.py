@@ -4,6 +4,7 @@ from collections.abc import Sequence
 
 from sqlalchemy import select as sa_select
 from sqlmodel import Session, col, select
+from sqlmodel.sql.expression import SelectOfScalar
 
 from matcher.enterprises.tables import enterprises
 from matcher.no_application.tables import ListStatus, PayableEntry, PayableList
@@ -46,14 +47,18 @@ class PayableRepository:
         ).all()
         return [(row.id, row.uscc, row.name) for row in rows]
 
+    def standing_claims(self, policy_id: str) -> dict[int, Claim]:
+        """Each enterprise's standing claim under the policy (see :meth:`standing_claim`), by
+        enterprise id, in one query."""
+        standing: dict[int, Claim] = {}
+        for claim in self.session.exec(_standing(policy_id).order_by(col(Claim.id).desc())):
+            standing[claim.enterprise_id] = claim
+        return standing
+
     def standing_claim(self, enterprise_id: int, policy_id: str) -> Claim | None:
-        """The enterprise's claim under the policy that is not rejected, if any: one filed the
-        ordinary way, or one a payable list filed."""
-        statement = select(Claim).where(
-            Claim.enterprise_id == enterprise_id,
-            Claim.policy_id == policy_id,
-            Claim.status != ClaimStatus.REJECTED,
-        )
+        """The enterprise's first claim under the policy that is not rejected, if any: one
+        filed the ordinary way, or one a payable list filed."""
+        statement = _standing(policy_id).where(Claim.enterprise_id == enterprise_id)
         return self.session.exec(statement.order_by(col(Claim.id))).first()
 
     def latest_payee_claim(self, uscc: str) -> Claim | None:
@@ -61,3 +66,8 @@ class PayableRepository:
         confirm with one click."""
         statement = select(Claim).where(Claim.uscc == uscc, col(Claim.payee_sealed).is_not(None))
         return self.session.exec(statement.order_by(col(Claim.id).desc())).first()
+
+
+def _standing(policy_id: str) -> SelectOfScalar[Claim]:
+    """The claims under ``policy_id`` that are not rejected."""
+    return select(Claim).where(Claim.policy_id == policy_id, Claim.status != ClaimStatus.REJECTED)

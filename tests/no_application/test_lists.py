@@ -1,4 +1,4 @@
-from datetime import timedelta
+from datetime import date, timedelta
 from decimal import Decimal
 
 import pytest
@@ -6,19 +6,25 @@ from sqlalchemy import Engine
 from sqlmodel import select
 
 from matcher.db import session_scope
+from matcher.enterprises.tables import FactRecord
 from matcher.errors import Conflict, DomainError
 from matcher.no_application.lists import propose, publish
 from matcher.no_application.repository import PayableRepository
 from matcher.no_application.tables import ListStatus, PayableEntry, PayableList
 from matcher.notices.tables import Channel, OutboxNotice
+from matcher.payouts import service
+from matcher.payouts.payee import Payee
 from tests.no_application.conftest import CODES, STAFF, TODAY, Save
 from tests.no_application.policy_files import POLICY_ID
 from tests.notices.factories import add_contact
 
+LATER = "91419001MA4000002J"
+"""An enterprise of 济源 first on record today."""
 
-def _proposed(engine: Engine) -> int:
+
+def _proposed(engine: Engine, as_of: date = TODAY) -> int:
     with session_scope(engine) as session:
-        return propose(session, POLICY_ID, TODAY, STAFF).id or 0
+        return propose(session, POLICY_ID, as_of, STAFF).id or 0
 
 
 def _entries(engine: Engine, list_id: int) -> dict[str, PayableEntry]:
@@ -146,3 +152,35 @@ def test_publishing_tells_each_enterprise_the_list_pays_once(registry: Engine, s
     with session_scope(registry) as session, pytest.raises(Conflict):
         publish(session, list_id, STAFF, TODAY)
     assert len(_listed_notices(registry)) == 3
+
+
+def test_a_list_for_an_earlier_day_reads_only_the_facts_recorded_by_then(
+    registry: Engine, save: Save
+) -> None:
+    with session_scope(registry) as session:  # the registry's records made ten days ago
+        for record in session.exec(select(FactRecord)):
+            record.recorded_at -= timedelta(days=10)
+            session.add(record)
+    save(CODES[1], "self_declared", operating_status="suspended")
+    save(LATER)
+    earlier = _entries(registry, _proposed(registry, TODAY - timedelta(days=5)))
+    assert set(earlier) == set(CODES)
+    assert earlier[CODES[1]].excluded_reason is None
+    operating = {c["id"]: c for c in earlier[CODES[1]].evidence["criteria"]}["operating"]
+    [fact] = operating["facts"]
+    assert (fact["value"], fact["source"]) == ("operating", "registration")
+    assert set(_entries(registry, _proposed(registry))) == {CODES[0], LATER}
+
+
+def test_an_enterprise_whose_claim_stands_is_listed_to_claim_the_ordinary_way(
+    registry: Engine,
+) -> None:
+    payee = Payee("测试企业", "中国工商银行济源分行", "6222000011112222333")
+    with session_scope(registry) as session:
+        claim = service.file_claim(session, CODES[1], POLICY_ID, {}, None, STAFF, payee=payee)
+        claim_id = claim.id
+    entries = _entries(registry, _proposed(registry))
+    assert entries[CODES[0]].excluded_reason is None
+    assert entries[CODES[1]].excluded_reason == (
+        f"已有兑现申请（第 {claim_id} 号，待审核），按该申请办理，不再免申即享"
+    )

@@ -1,0 +1,79 @@
+"""Proposing a 免申即享 payable list: every enterprise judged on the facts recorded by the list's
+day, with each eligible one's evidence and any claim already standing.
+
+The population is ``--enterprises`` of the demo's (a third of their facts self-declared, so
+a third of the eligible are listed as claiming the ordinary way); the policy is the tests'
+免申即享 subsidy (``tests/no_application/policy_files.py``: 在济源登记, 正常经营满1年), since
+the bundled catalog designates none. ``--rounds`` proposals on one database, median printed.
+
+Run: .venv/bin/python -m bench.no_application [--enterprises 5000] [--rounds 3]
+     [--databases sqlite,postgresql]
+"""
+
+import argparse
+import os
+import statistics
+import tempfile
+import time
+from pathlib import Path
+
+from sqlalchemy import func, select
+
+from bench.api_load import POSTGRES_URL
+from matcher import clock
+from matcher.auth.service import Principal
+from matcher.auth.tables import Role
+from matcher.config import DEMO_ENTERPRISE
+from matcher.db import make_engine, scratch_database, session_scope
+from matcher.demo import load_demo
+from matcher.migrate import upgrade
+from matcher.no_application.lists import propose
+from matcher.no_application.tables import PayableEntry
+from matcher.policies.versions import publish
+from matcher.profiles.parse import parse_profile_json
+from tests.no_application.policy_files import POLICY_ID, write_catalog
+
+STAFF = Principal(Role.STAFF, None, "工作人员", "account:1")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--enterprises", type=int, default=5000)
+    parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument("--databases", default="sqlite,postgresql")
+    args = parser.parse_args()
+    print(f"machine: {os.cpu_count()} cores; one process; {args.enterprises} enterprises")
+    today = clock.today()
+    with tempfile.TemporaryDirectory() as directory:
+        catalog = write_catalog(Path(directory) / "policies")
+        for name in args.databases.split(","):
+            with scratch_database(name, POSTGRES_URL) as url:
+                engine = make_engine(url)
+                upgrade(engine)
+                with session_scope(engine) as session:
+                    example = parse_profile_json(DEMO_ENTERPRISE.read_text("utf-8"))
+                    load_demo(session, example, count=args.enterprises)
+                    publish(session, catalog, today)
+                seconds = []
+                for _ in range(args.rounds):
+                    with session_scope(engine) as session:
+                        started = time.perf_counter()
+                        payable = propose(session, POLICY_ID, today, STAFF)
+                        seconds.append(time.perf_counter() - started)
+                        listed = session.execute(
+                            select(func.count(), func.count(PayableEntry.excluded_reason)).where(
+                                PayableEntry.list_id == payable.id
+                            )
+                        ).one()
+                engine.dispose()
+                median = statistics.median(seconds)
+                print(
+                    f"{name:<11} propose {median:7.2f} s median of {args.rounds} "
+                    f"({' '.join(f'{s:.2f}' for s in seconds)}); {listed[0]} listed, "
+                    f"{listed[1]} to claim the ordinary way; "
+                    f"{median / args.enterprises * 1e6:.0f} µs an enterprise"
+                )
+
+
+if __name__ == "__main__":
+    main()
