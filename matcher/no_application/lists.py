@@ -20,6 +20,10 @@ from matcher.payouts.tables import CLAIM_STATUS_LABELS, Claim
 from matcher.policies.compile import CompiledPolicy
 from matcher.policies.versions import version_in_force
 
+ENTRIES_A_WRITE = 1000
+"""Entries written in one bulk INSERT while the history streams in: a list's memory stays
+bounded whatever the population."""
+
 
 def no_application_policy(session: Session, policy_id: str, day: date) -> CompiledPolicy:
     """The 免申即享 version of ``policy_id`` in force on ``day``."""
@@ -62,9 +66,17 @@ def propose(session: Session, policy_id: str, as_of: date, actor: Principal) -> 
                 "excluded_reason": reason,
             }
         )
-    if entries:  # one bulk INSERT, not an ORM object an entry
-        session.execute(insert(PayableEntry), entries)
+        if len(entries) == ENTRIES_A_WRITE:
+            _write(session, entries)
+    _write(session, entries)
     return payable
+
+
+def _write(session: Session, entries: list[dict[str, Any]]) -> None:
+    """Insert ``entries`` in one statement, and empty the list."""
+    if entries:
+        session.execute(insert(PayableEntry), entries)
+        entries.clear()
 
 
 def claimed_reason(claim: Claim | None) -> str | None:

@@ -8,6 +8,7 @@ from sqlmodel import select
 from matcher.db import session_scope
 from matcher.enterprises.tables import FactRecord
 from matcher.errors import Conflict, DomainError
+from matcher.no_application import lists
 from matcher.no_application.lists import propose, publish
 from matcher.no_application.repository import PayableRepository
 from matcher.no_application.tables import ListStatus, PayableEntry, PayableList
@@ -184,3 +185,13 @@ def test_an_enterprise_whose_claim_stands_is_listed_to_claim_the_ordinary_way(
     assert entries[CODES[1]].excluded_reason == (
         f"已有兑现申请（第 {claim_id} 号，待审核），按该申请办理，不再免申即享"
     )
+
+
+def test_entries_written_while_the_history_streams_in_are_all_kept(
+    registry: Engine, save: Save, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(lists, "ENTRIES_A_WRITE", 1)  # a write after every entry
+    save(LATER)
+    entries = _entries(registry, _proposed(registry))
+    assert set(entries) == {*CODES, LATER}
+    assert {entry.amount for entry in entries.values()} == {Decimal("3000.00")}
