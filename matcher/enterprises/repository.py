@@ -185,12 +185,20 @@ class EnterpriseRepository:
         row = self.row(uscc)
         if row is None:
             return None
-        records = self.session.execute(
-            select(FactRecord)
-            .where(col(FactRecord.enterprise_id) == row["id"], col(FactRecord.recorded_at) < moment)
-            .order_by(col(FactRecord.id))
-        ).scalars()
+        records = self.records_of(row["id"], moment)
         return profile_recorded(row["uscc"], row["name"], records, declared)
+
+    def records_of(self, enterprise_id: int, moment: datetime) -> Sequence[FactRecord]:
+        """The enterprise's fact records made before ``moment``, oldest first."""
+        statement = (
+            select(FactRecord)
+            .where(
+                col(FactRecord.enterprise_id) == enterprise_id,
+                col(FactRecord.recorded_at) < moment,
+            )
+            .order_by(col(FactRecord.id))
+        )
+        return self.session.execute(statement).scalars().all()
 
     def records_before(self, moment: datetime) -> Iterator[tuple[int, list[RecordedFact]]]:
         """Each enterprise's fact records made before ``moment``, oldest first: a whole

@@ -74,8 +74,7 @@ def assess_on_record(
     row = enterprises.row(uscc)
     if row is None:
         return None
-    moment = clock.end_of_day(day)
-    records = [r for r in enterprises.history(uscc) if r.recorded_at < moment]
+    records = enterprises.records_of(row["id"], clock.end_of_day(day))
     return assess(policy, row["uscc"], row["name"], records, day)
 
 
