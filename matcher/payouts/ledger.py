@@ -116,17 +116,48 @@ def write_checkpoint(session: Session) -> Checkpoint:
 def limit_problems(session: Session, policy_id: str) -> list[Problem]:
     """Whether what the limits of ``policy_id`` sum (its ``ledger_entries``) is exactly what its
     decisions commit, each decision's own hash and MAC checked: the limits a verification
-    reads must be the chain's, between whole-ledger verifications too. Costs one pass over
-    the policy's decisions."""
+    reads must be the chain's, between whole-ledger verifications too.
+
+    Costs one pass over the policy's decisions per transaction: once they are found intact, a
+    later call in the same transaction checks only the decisions written since (a batch
+    approval's own), so approving a list of N entries is not N passes. What the check guards
+    against, rows changed behind the window's back, is caught for rows changed before the
+    transaction; the whole-ledger verification catches the rest."""
     repository = PayoutRepository(session)
-    decisions = repository.decisions_of_policy(policy_id)
+    checked = _limits_checked(session)
+    since = checked.get(policy_id)
+    decisions = repository.decisions_of_policy(policy_id, after=since or 0)
     key = settings().ledger_key
     problems = [
         Problem(d.sequence, "记录的签名不符（已被改动）")
         for d in decisions
         if seal(d, d.prev_hash, key) != (d.hash, d.mac)
     ]
-    return problems + _entry_problems(decisions, repository.entries(policy_id))
+    if since is None:
+        rows = repository.entries(policy_id)
+    else:
+        rows = repository.entries_of([d.id for d in decisions if d.id is not None])
+    problems += _entry_problems(decisions, rows)
+    if not problems:
+        checked[policy_id] = decisions[-1].sequence if decisions else since or 0
+    return problems
+
+
+LIMITS_CHECKED = "matcher.limits_checked"
+"""The key of ``Session.info`` under which :func:`limit_problems` keeps, for the transaction it
+ran in, the sequence up to which each policy's decisions were found intact."""
+
+
+def _limits_checked(session: Session) -> dict[str, int]:
+    """The sequences :func:`limit_problems` checked each policy up to in the session's current
+    transaction (empty in a new one)."""
+    session.connection()  # begins the transaction, if the check is the first to read
+    transaction = session.get_transaction()
+    kept = session.info.get(LIMITS_CHECKED)
+    if kept is None or kept[0] is not transaction:
+        kept = session.info[LIMITS_CHECKED] = (transaction, {})
+    checked: dict[str, int] = kept[1]
+    return checked
 
 
 def _entry_problems(decisions: Sequence[Decision], rows: Sequence[LedgerEntry]) -> list[Problem]:

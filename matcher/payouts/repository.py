@@ -94,8 +94,14 @@ class PayoutRepository:
             statement = statement.where(LedgerEntry.policy_id == policy_id)
         return self.session.exec(statement).all()
 
-    def decisions_of_policy(self, policy_id: str) -> Sequence[Decision]:
+    def entries_of(self, decision_ids: Collection[int]) -> Sequence[LedgerEntry]:
+        statement = select(LedgerEntry).where(col(LedgerEntry.decision_id).in_(decision_ids))
+        return self.session.exec(statement).all()
+
+    def decisions_of_policy(self, policy_id: str, after: int = 0) -> Sequence[Decision]:
+        """The policy's decisions in sequence order, those after sequence ``after`` only."""
         statement = select(Decision).where(Decision.policy_id == policy_id)
+        statement = statement.where(Decision.sequence > after)
         return self.session.exec(statement.order_by(col(Decision.sequence))).all()
 
     def sealed_payees(self, claim_ids: Collection[int]) -> dict[int, str | None]:

@@ -2,7 +2,7 @@
 money facts behind the window's back is named by ``matcher ledger verify`` with the record it
 concerns, and the finance export refuses while it stands."""
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from decimal import Decimal
 from pathlib import Path
 
@@ -15,11 +15,16 @@ from sqlalchemy import func, select, text
 from typer.testing import CliRunner
 
 import matcher.cli
+from matcher.auth.service import Principal
+from matcher.auth.tables import Role
 from matcher.config import Settings
 from matcher.db import session_scope
 from matcher.migrate import alembic_config
+from matcher.payouts import service
 from matcher.payouts.chain import content_hash
-from matcher.payouts.tables import Decision, LedgerVerification
+from matcher.payouts.ledger import limit_problems
+from matcher.payouts.repository import PayoutRepository
+from matcher.payouts.tables import Decision, DecisionKind, LedgerVerification
 from tests.conftest import ENTERPRISE_USCC, OTHER_USCC, Api
 from tests.payouts.conftest import FOUNDER, SECOND_USCC, File, decide
 
@@ -272,3 +277,38 @@ def test_the_migration_refuses_records_of_the_unkeyed_chain(old_database: sa.Eng
         command.upgrade(config, "head")
     columns = {c["name"] for c in sa.inspect(old_database).get_columns("decisions")}
     assert "mac" not in columns
+
+
+def test_in_one_transaction_the_limits_are_checked_whole_once_then_what_was_written_since(
+    window: Api, file_claim: File, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A batch approval checks a policy's decisions once, not once an entry; a decision the
+    transaction writes after that check is still checked, and a new transaction checks all."""
+    claims = _three_records(window, file_claim)
+    read_after: list[int] = []
+    read = PayoutRepository.decisions_of_policy
+
+    def spied(self: PayoutRepository, policy_id: str, after: int = 0) -> Sequence[Decision]:
+        read_after.append(after)
+        return read(self, policy_id, after)
+
+    monkeypatch.setattr(PayoutRepository, "decisions_of_policy", spied)
+    staff = Principal(Role.STAFF, None, "工作人员", "account:1")
+    with session_scope(window.engine) as session:
+        assert limit_problems(session, "startup-subsidy") == []
+        rejected = service.decide(session, claims["asked"], DecisionKind.REJECT, staff, reason="否")
+        session.execute(
+            text(
+                "INSERT INTO ledger_entries (decision_id, policy_id, bucket, amount, count) "
+                f"VALUES ({rejected.id}, 'startup-subsidy', 'budget', 100, 1)"
+            )
+        )
+        [problem] = limit_problems(session, "startup-subsidy")
+        assert str(problem) == "第 4 条：限额账目与记录不符：多出 budget（100.00 元，1 次）"
+        session.rollback()
+    assert read_after == [0, 3, 3]  # the check, the rejection's own verification, the last
+    _execute(window, "UPDATE ledger_entries SET amount = 1")
+    with session_scope(window.engine) as session:
+        [problem] = limit_problems(session, "startup-subsidy")
+        assert str(problem).startswith("第 3 条：限额账目与记录不符：缺少 claim.founder_id_hash=")
+    assert read_after[-1] == 0
