@@ -23,12 +23,10 @@ import httpx
 
 from matcher.auth.service import issue_token
 from matcher.auth.tables import Role
-from matcher.config import DEMO_ENTERPRISE
 from matcher.db import make_engine, scratch_database, session_scope
-from matcher.demo import load_demo
+from matcher.demo import demo_example, load_demo
 from matcher.enterprises.repository import EnterpriseRepository
 from matcher.migrate import upgrade
-from matcher.profiles.parse import parse_profile_json
 
 POSTGRES_URL = os.environ.get(
     "MATCHER_BENCH_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test"
@@ -45,9 +43,8 @@ def prepare(url: str) -> tuple[str, list[str]]:
     """Migrate, load the demo data set and issue a staff token; return it and the codes."""
     engine = make_engine(url)
     upgrade(engine)
-    example = parse_profile_json((DEMO_ENTERPRISE).read_text("utf-8"))
     with session_scope(engine) as session:
-        load_demo(session, example, count=1000)
+        load_demo(session, demo_example(), count=1000)
         token, _ = issue_token(session, Role.STAFF, "bench")
         rows, _ = EnterpriseRepository(session).search(None, 0, 5000)
     engine.dispose()

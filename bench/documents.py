@@ -20,9 +20,9 @@ from sqlmodel import Session
 
 from matcher.auth.service import Principal
 from matcher.auth.tables import Role
-from matcher.config import DEMO_ENTERPRISE, settings
+from matcher.config import settings
 from matcher.db import make_engine, scratch_database, session_scope
-from matcher.demo import load_demo
+from matcher.demo import demo_example, load_demo
 from matcher.documents import printing, service
 from matcher.documents.layout import font_path
 from matcher.migrate import upgrade
@@ -30,7 +30,6 @@ from matcher.payouts.repository import PayoutRepository
 from matcher.payouts.service import decide
 from matcher.payouts.tables import DecisionKind
 from matcher.payouts.verification import verify
-from matcher.profiles.parse import parse_profile_json
 
 POSTGRES_URL = os.environ.get(
     "MATCHER_BENCH_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test"
@@ -40,9 +39,8 @@ STAFF = Principal(Role.STAFF, None, "bench", "system:bench")
 
 def prepare(engine: Engine) -> tuple[int, int]:
     """The demo enterprise's claim (the demo files one), approved: its id and the decision's."""
-    example = parse_profile_json(DEMO_ENTERPRISE.read_text("utf-8"))
     with session_scope(engine) as session:
-        load_demo(session, example, count=0)
+        load_demo(session, demo_example(), count=0)
         (claim,) = PayoutRepository(session).queue()
         assert claim.id is not None
         amount = verify(session, claim).payable_amount

@@ -27,9 +27,8 @@ from bench.api_load import POSTGRES_URL
 from matcher import clock
 from matcher.auth.service import Principal
 from matcher.auth.tables import Role
-from matcher.config import DEMO_ENTERPRISE
 from matcher.db import make_engine, scratch_database, session_scope
-from matcher.demo import load_demo
+from matcher.demo import demo_example, load_demo
 from matcher.migrate import upgrade
 from matcher.no_application.approval import approve
 from matcher.no_application.lists import propose
@@ -39,7 +38,6 @@ from matcher.no_application.repository import PayableRepository
 from matcher.no_application.tables import PayableEntry
 from matcher.payouts.payee import Payee
 from matcher.policies.versions import publish
-from matcher.profiles.parse import parse_profile_json
 from tests.no_application.policy_files import POLICY_ID, write_catalog
 
 STAFF = Principal(Role.STAFF, None, "工作人员", "account:1")
@@ -76,8 +74,7 @@ def main() -> None:
                 engine = make_engine(url)
                 upgrade(engine)
                 with session_scope(engine) as session:
-                    example = parse_profile_json(DEMO_ENTERPRISE.read_text("utf-8"))
-                    load_demo(session, example, count=args.enterprises)
+                    load_demo(session, demo_example(), count=args.enterprises)
                     publish(session, catalog, today)
                 seconds = []
                 for _ in range(args.rounds):

@@ -26,13 +26,12 @@ from sqlalchemy import Engine, insert, select
 
 from matcher import clock
 from matcher.app import create_app
-from matcher.config import DEMO_ENTERPRISE, Settings, settings
+from matcher.config import Settings, settings
 from matcher.db import make_engine, scratch_database, session_scope
-from matcher.demo import DEMO_ACCOUNTS, load_demo
+from matcher.demo import DEMO_ACCOUNTS, demo_example, load_demo
 from matcher.enterprises.tables import enterprises
 from matcher.migrate import upgrade
 from matcher.payouts.tables import Claim, ClaimStatus, Decision, DecisionKind
-from matcher.profiles.parse import parse_profile_json
 
 POSTGRES_URL = os.environ.get(
     "MATCHER_BENCH_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test"
@@ -57,7 +56,7 @@ def seed(engine: Engine, count: int) -> int:
     """The demo's enterprises and ``count`` claims; the number of one claim, for a search."""
     rng, today = random.Random(13), clock.today()
     with session_scope(engine) as session:
-        load_demo(session, parse_profile_json(DEMO_ENTERPRISE.read_text("utf-8")), count=500)
+        load_demo(session, demo_example(), count=500)
         owners = session.execute(select(enterprises.c.id, enterprises.c.uscc)).all()
     statuses = [s for s, weight in STATUSES for _ in range(weight)]
     rows = []

@@ -23,14 +23,13 @@ from sqlalchemy import Engine, String, cast, func, insert, literal, select, text
 from bench.queue_page import POSTGRES_URL, seed, signed_in, timed
 from matcher import clock
 from matcher.app import create_app
-from matcher.config import DEMO_ENTERPRISE, Settings, settings
+from matcher.config import Settings, settings
 from matcher.db import make_engine, scratch_database, session_scope
-from matcher.demo import load_demo
+from matcher.demo import demo_example, load_demo
 from matcher.migrate import upgrade
 from matcher.notices.tables import NoticeStatus, OutboxNotice
 from matcher.policies.catalog import default_catalog
 from matcher.population.service import match_population
-from matcher.profiles.parse import parse_profile_json
 from matcher.uptake.eligible import eligible_pairs
 
 
@@ -75,8 +74,7 @@ def main() -> None:
             engine = make_engine(url)
             upgrade(engine)
             with session_scope(engine) as session:
-                example = parse_profile_json(DEMO_ENTERPRISE.read_text("utf-8"))
-                load_demo(session, example, count=args.enterprises)
+                load_demo(session, demo_example(), count=args.enterprises)
             seed(engine, args.claims)  # its own load_demo finds the demo loaded
             match_population(engine, default_catalog().in_force(today), today)
             notices = notify_everyone(engine)

@@ -19,9 +19,9 @@ from sqlmodel import Session
 from matcher import clock
 from matcher.auth.service import Principal
 from matcher.auth.tables import Role
-from matcher.config import DEMO_ENTERPRISE, settings
+from matcher.config import settings
 from matcher.db import make_engine, scratch_database, session_scope
-from matcher.demo import load_demo
+from matcher.demo import demo_example, load_demo
 from matcher.enterprises.repository import EnterpriseRepository
 from matcher.migrate import upgrade
 from matcher.payouts.ledger import verify_ledger
@@ -32,7 +32,6 @@ from matcher.payouts.tables import DecisionKind
 from matcher.payouts.verification import verify
 from matcher.policies.catalog import Catalog, default_catalog, load_catalog
 from matcher.policies.versions import publish
-from matcher.profiles.parse import parse_profile_json
 
 POSTGRES_URL = os.environ.get(
     "MATCHER_BENCH_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test"
@@ -53,9 +52,8 @@ def transfer_in_force(root: Path) -> Catalog:
 
 def prepare(engine: Engine, claims: int) -> list[int]:
     """Demo enterprises, and technology-transfer claims spread over a few shared projects."""
-    example = parse_profile_json((DEMO_ENTERPRISE).read_text("utf-8"))
     with tempfile.TemporaryDirectory() as directory, session_scope(engine) as session:
-        load_demo(session, example, count=claims)
+        load_demo(session, demo_example(), count=claims)
         publish(session, transfer_in_force(Path(directory) / "policies"), clock.today())
         rows, _ = EnterpriseRepository(session).search("济源", 0, claims)
         ids = []

@@ -16,6 +16,7 @@ from stdnum.cn import uscc as uscc_code
 from matcher import clock
 from matcher.auth.service import Principal, create_account
 from matcher.auth.tables import Account, Role
+from matcher.config import DEMO_ENTERPRISE
 from matcher.db import session_scope
 from matcher.enterprises.founders import hash_id_number
 from matcher.enterprises.repository import EnterpriseRepository
@@ -26,7 +27,7 @@ from matcher.policies.versions import publish
 from matcher.population.service import match_population
 from matcher.population.state import StateRepository
 from matcher.profiles.model import EnterpriseProfile
-from matcher.profiles.parse import parse_profile
+from matcher.profiles.parse import parse_profile, parse_profile_json
 from matcher.profiles.uscc import validate
 
 USCC_ALPHABET = "0123456789ABCDEFGHJKLMNPQRTUWXY"
@@ -239,6 +240,11 @@ DEMO_ACCOUNTS = (
     ("staff", "jiyuan-staff-2020", Role.STAFF, "兑现专窗 王工", None),
     ("yinhui", "yinhui-demo-2020", Role.ENTERPRISE, "银辉新材料 财务部", DEMO_USCC),
 )
+
+
+def demo_example() -> EnterpriseProfile:
+    """The example enterprise the demo data are built around (:data:`DEMO_ENTERPRISE`)."""
+    return parse_profile_json(DEMO_ENTERPRISE.read_text("utf-8"))
 
 
 def load_demo(

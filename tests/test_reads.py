@@ -21,6 +21,8 @@ from matcher.profiles.parse import parse_profile
 from matcher.reads import PostgresReads, reads_for
 
 postgresql_only = pytest.mark.parametrize("database_url", ["postgresql"], indirect=True)
+Pooled = tuple[PostgresReads, asyncio.AbstractEventLoop]
+"""Reads opened on an event loop of their own, and the loop (the ``pooled`` fixture)."""
 
 
 def by_column(statement: Select[Any], rows: Iterable[Mapping[Any, Any]]) -> list[dict[Any, Any]]:
@@ -33,7 +35,7 @@ def sqlalchemy_rows(engine: Engine, statement: Select[Any]) -> list[dict[Any, An
 
 
 @pytest.fixture
-def pooled(engine: Engine) -> Iterator[tuple[PostgresReads, asyncio.AbstractEventLoop]]:
+def pooled(engine: Engine) -> Iterator[Pooled]:
     """Reads opened on an event loop of their own, as the server's startup opens them."""
     reads = PostgresReads(engine, size=2)
     loop = asyncio.new_event_loop()
@@ -99,9 +101,7 @@ def test_rows_are_typed_as_sqlalchemy_types_them(engine: Engine) -> None:
 
 
 @postgresql_only
-def test_at_most_size_connections_each_reused(
-    engine: Engine, pooled: tuple[PostgresReads, asyncio.AbstractEventLoop]
-) -> None:
+def test_at_most_size_connections_each_reused(engine: Engine, pooled: Pooled) -> None:
     reads, loop = pooled
     statement = select(func.pg_backend_pid(), func.pg_sleep(0.02))
 
@@ -118,7 +118,7 @@ def test_at_most_size_connections_each_reused(
 
 @postgresql_only
 def test_a_read_from_another_loop_has_a_connection_of_its_own_closed_after(
-    engine: Engine, pooled: tuple[PostgresReads, asyncio.AbstractEventLoop]
+    engine: Engine, pooled: Pooled
 ) -> None:
     reads, loop = pooled
     statement = select(func.pg_backend_pid())
@@ -129,7 +129,7 @@ def test_a_read_from_another_loop_has_a_connection_of_its_own_closed_after(
 
 @postgresql_only
 def test_a_pooled_connection_the_server_ended_is_replaced_unseen(
-    engine: Engine, pooled: tuple[PostgresReads, asyncio.AbstractEventLoop]
+    engine: Engine, pooled: Pooled
 ) -> None:
     reads, loop = pooled
     ended = backend_pid(reads, loop)
@@ -141,7 +141,7 @@ def test_a_pooled_connection_the_server_ended_is_replaced_unseen(
 
 @postgresql_only
 def test_an_error_of_the_statement_is_raised_and_its_connection_kept(
-    engine: Engine, pooled: tuple[PostgresReads, asyncio.AbstractEventLoop]
+    engine: Engine, pooled: Pooled
 ) -> None:
     reads, loop = pooled
     before = backend_pid(reads, loop)
