@@ -36,7 +36,7 @@ from matcher.policies.versions import publish
 POSTGRES_URL = os.environ.get(
     "MATCHER_BENCH_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test"
 )
-STAFF = Principal(Role.STAFF, None, "bench")
+STAFF = Principal(Role.STAFF, None, "bench", "system:bench")
 
 
 def transfer_in_force(root: Path) -> Catalog:
